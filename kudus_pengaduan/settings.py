@@ -223,3 +223,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- SLA defaults (DOMAIN.md §4) --------------------------------------------------------------
+# Loaded into the SlaPolicy table by `manage.py load_reference_data`, where Admin Kabupaten
+# edits them; used as they are only if that table has no matching row. (clock, priority,
+# amount, unit); an empty priority matches every priority.
+SLA_DEFAULT_POLICIES = [
+    ("verification", "", 3, "working_days"),
+    ("initial_response", "", 5, "working_days"),
+    ("initial_response", "urgent", 1, "working_days"),
+    ("resolution", "", 60, "calendar_days"),
+    ("reporter_info", "", 10, "working_days"),
+    ("objection", "", 10, "working_days"),
+]
+# A running clock is "at risk" when it is due within this many working days.
+SLA_AT_RISK_WORKING_DAYS = env.int("SLA_AT_RISK_WORKING_DAYS", default=1)
