@@ -99,15 +99,11 @@ COMPLAINT_TRANSITIONS: tuple[Transition, ...] = (
     # The reporter did not answer in time (DOMAIN.md §4: then archived).
     _t(Action.ARCHIVE, [S.WAITING_REPORTER], S.ARCHIVED, [SYS]),
     _t(Action.MARK_DUPLICATE, [*SORTING, S.WAITING_REPORTER], S.DUPLICATE, [AK]),
-    _t(Action.DISPOSITION, [S.VERIFIED, S.RETURNED], S.DISPOSITIONED, [AK]),
-    # Adding an OPD to a report already being handled keeps its derived status.
-    _t(Action.DISPOSITION, HANDLING, None, [AK]),
-    _t(
-        Action.DISPOSITIONS_CHANGED,
-        [*HANDLING, S.RETURNED],
-        None,
-        [AO, PP, AK, SYS],
-    ),
+    _t(Action.DISPOSITION, [S.VERIFIED], S.DISPOSITIONED, [AK]),
+    # Re-dispositioning a returned report, or adding an OPD to one being handled: the status
+    # follows from all its dispositions (derive_status).
+    _t(Action.DISPOSITION, [S.RETURNED, *HANDLING], None, [AK]),
+    _t(Action.DISPOSITIONS_CHANGED, [*HANDLING, S.RETURNED], None, [AO, PP]),
     _t(Action.OBJECT, [S.FINISHED], S.REOPENED, [REP]),
     _t(Action.CLOSE, [S.FINISHED], S.CLOSED, [SYS, AK]),
     _t(Action.ESCALATE, [S.VERIFIED, S.RETURNED, *HANDLING], S.ESCALATED, [AK]),

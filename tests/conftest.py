@@ -13,3 +13,74 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "The test suite needs PostgreSQL: run `make test` or set DATABASE_URL=postgres://..."
         )
+    # Hashing test passwords with PBKDF2 would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Personas -----------------------------------------------------------------------------
+
+from complaints.actors import actor_for_user, reporter_actor  # noqa: E402
+from disposition.models import Role  # noqa: E402
+from tests.factories import OPDFactory, StaffRoleFactory, UserFactory  # noqa: E402
+
+
+@pytest.fixture
+def opd(db):
+    """The OPD most tests route to."""
+    return OPDFactory(name="Dinas Kesehatan", short_name="Dinkes")
+
+
+@pytest.fixture
+def other_opd(db):
+    return OPDFactory(name="Dinas Pekerjaan Umum dan Penataan Ruang", short_name="DPUPR")
+
+
+@pytest.fixture
+def admin_kabupaten(db):
+    return StaffRoleFactory(user__username="admin.kabupaten", role=Role.ADMIN_KABUPATEN,
+                            opd=None).user
+
+
+@pytest.fixture
+def admin_opd(opd):
+    return StaffRoleFactory(user__username="admin.dinkes", role=Role.ADMIN_OPD, opd=opd).user
+
+
+@pytest.fixture
+def colleague_opd(opd):
+    """A second Admin OPD of the same OPD."""
+    return StaffRoleFactory(user__username="admin2.dinkes", role=Role.ADMIN_OPD, opd=opd).user
+
+
+@pytest.fixture
+def other_opd_admin(other_opd):
+    return StaffRoleFactory(user__username="admin.pupr", role=Role.ADMIN_OPD,
+                            opd=other_opd).user
+
+
+@pytest.fixture
+def pejabat_penghubung(opd):
+    return StaffRoleFactory(user__username="pp.dinkes", role=Role.PEJABAT_PENGHUBUNG,
+                            opd=opd).user
+
+
+@pytest.fixture
+def other_pejabat_penghubung(other_opd):
+    return StaffRoleFactory(user__username="pp.pupr", role=Role.PEJABAT_PENGHUBUNG,
+                            opd=other_opd).user
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(username="warga")
+
+
+@pytest.fixture
+def as_actor():
+    """Turn a persona (a user) into the Actor the services take."""
+
+    def convert(user):
+        actor = actor_for_user(user)
+        return actor if actor is not None else reporter_actor(user=user)
+
+    return convert
