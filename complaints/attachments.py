@@ -84,7 +84,9 @@ def _image_without_gps(content: bytes, content_type: str, name: str) -> bytes:
         image = Image.open(io.BytesIO(content))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(f"Foto “{name}” rusak atau tidak dapat dibaca.", code="file_broken") from exc
+        raise ValidationError(
+            f"Foto “{name}” rusak atau tidak dapat dibaca.", code="file_broken"
+        ) from exc
     exif = image.getexif()
     if EXIF_GPS_TAG not in exif:
         return content
@@ -99,4 +101,6 @@ def _image_without_gps(content: bytes, content_type: str, name: str) -> bytes:
 
 
 def as_content_file(checked: CheckedFile) -> ContentFile:
-    return ContentFile(checked.content, name=f"{checked.sha256}.{ALLOWED_TYPES[checked.content_type]}")
+    return ContentFile(
+        checked.content, name=f"{checked.sha256}.{ALLOWED_TYPES[checked.content_type]}"
+    )

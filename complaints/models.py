@@ -108,7 +108,9 @@ class Category(models.Model):
         verbose_name = _("kategori")
         verbose_name_plural = _("kategori")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_in_parent")
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_unique_name_in_parent"
+            )
         ]
 
     def __str__(self):
@@ -153,7 +155,11 @@ class Complaint(models.Model):
     access_code_hash = models.CharField(max_length=64, editable=False)
     channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
     classification = models.ForeignKey(
-        Classification, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("klasifikasi")
+        Classification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("klasifikasi"),
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("kategori")

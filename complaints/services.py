@@ -246,18 +246,21 @@ def check_scope(complaint: Complaint, actor: Actor, *, disposition: Disposition 
     if actor.role == Role.REPORTER:
         if actor.complaint_id is not None and actor.complaint_id == complaint.pk:
             return
-        if actor.user_id is not None and Reporter.objects.filter(
-            complaint=complaint, user_id=actor.user_id
-        ).exists():
+        if (
+            actor.user_id is not None
+            and Reporter.objects.filter(complaint=complaint, user_id=actor.user_id).exists()
+        ):
             return
         raise out_of_scope
     if actor.is_opd_role:
         if disposition is not None:
             if disposition.opd_id != actor.opd_id or disposition.complaint_id != complaint.pk:
                 raise out_of_scope
-        elif not complaint.dispositions.filter(opd_id=actor.opd_id).exclude(
-            status=DispositionStatus.RETURNED
-        ).exists():
+        elif (
+            not complaint.dispositions.filter(opd_id=actor.opd_id)
+            .exclude(status=DispositionStatus.RETURNED)
+            .exists()
+        ):
             raise out_of_scope
         if actor.role == Role.PEJABAT_PENGHUBUNG and opd_has_active_admin(actor.opd_id):
             raise TransitionError(
@@ -291,8 +294,9 @@ def complaint_transition(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("complaint_transition must run inside the caller's transaction.")
-    row = find_transition(COMPLAINT_TRANSITIONS, action=action, source=complaint.status,
-                          role=actor.role)
+    row = find_transition(
+        COMPLAINT_TRANSITIONS, action=action, source=complaint.status, role=actor.role
+    )
     if check_actor_scope:
         check_scope(complaint, actor, disposition=disposition)
     new_status = row.target if row.target is not None else target
@@ -431,11 +435,15 @@ def complaint_submit(
     """
     now = _now(now)
     if channel not in Channel.values or channel == Channel.LAPOR:
-        raise ValueError(f"Unknown intake channel {channel!r}; LAPOR! reports use "
-                         "complaint_receive_from_lapor.")
+        raise ValueError(
+            f"Unknown intake channel {channel!r}; LAPOR! reports use complaint_receive_from_lapor."
+        )
     errors = _validated_text(title, text)
     identity, identity_errors = _validated_identity(
-        name=reporter_name, nik=reporter_nik, phone=reporter_phone, email=reporter_email,
+        name=reporter_name,
+        nik=reporter_nik,
+        phone=reporter_phone,
+        email=reporter_email,
         is_anonymous=is_anonymous,
     )
     errors.update(identity_errors)
@@ -624,10 +632,17 @@ def complaint_verify(
         raise ValidationError(errors)
     with transaction.atomic():
         complaint = _lock(complaint)
-        find_transition(COMPLAINT_TRANSITIONS, action=Action.VERIFY, source=complaint.status,
-                        role=actor.role)
-        flags = _flags_update(complaint, actor, is_secret=is_secret, is_anonymous=is_anonymous,
-                              now=now, reason="verifikasi")
+        find_transition(
+            COMPLAINT_TRANSITIONS, action=Action.VERIFY, source=complaint.status, role=actor.role
+        )
+        flags = _flags_update(
+            complaint,
+            actor,
+            is_secret=is_secret,
+            is_anonymous=is_anonymous,
+            now=now,
+            reason="verifikasi",
+        )
         complaint.classification = classification
         complaint.category = category
         complaint.priority = priority
@@ -667,26 +682,44 @@ def _flags_update(complaint, actor, *, is_secret, is_anonymous, now, reason) -> 
         complaint.is_anonymous = is_anonymous
     if changes:
         complaint.save(update_fields=["is_secret", "is_anonymous", "updated_at"])
-        event_write(complaint=complaint, action=Action.FLAGS_CHANGED, actor=actor, now=now,
-                    reason=reason, data=changes)
+        event_write(
+            complaint=complaint,
+            action=Action.FLAGS_CHANGED,
+            actor=actor,
+            now=now,
+            reason=reason,
+            data=changes,
+        )
     return changes
 
 
 def complaint_set_flags(
-    *, complaint: Complaint, actor: Actor, is_secret: bool, is_anonymous: bool, reason: str,
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    is_secret: bool,
+    is_anonymous: bool,
+    reason: str,
     now: datetime | None = None,
 ) -> Complaint:
     """Admin Kabupaten changes rahasia/anonim after verification, with a reason."""
     now = _now(now)
     if actor.role != Role.ADMIN_KABUPATEN:
-        raise TransitionError("Hanya Admin Kabupaten yang dapat mengubah sifat laporan.",
-                              code="forbidden_role")
+        raise TransitionError(
+            "Hanya Admin Kabupaten yang dapat mengubah sifat laporan.", code="forbidden_role"
+        )
     if not reason.strip():
         raise ValidationError({"reason": ["Alasan perubahan wajib diisi."]})
     with transaction.atomic():
         complaint = _lock(complaint)
-        _flags_update(complaint, actor, is_secret=is_secret, is_anonymous=is_anonymous, now=now,
-                      reason=reason.strip())
+        _flags_update(
+            complaint,
+            actor,
+            is_secret=is_secret,
+            is_anonymous=is_anonymous,
+            now=now,
+            reason=reason.strip(),
+        )
     return complaint
 
 
@@ -746,8 +779,11 @@ def complaint_provide_info(
             actor=actor,
             now=now,
             target=target,
-            data={"text": text.strip(), "attachments": len(checked),
-                  "clocks": [c for c in [stopped, *resumed] if c]},
+            data={
+                "text": text.strip(),
+                "attachments": len(checked),
+                "clocks": [c for c in [stopped, *resumed] if c],
+            },
         )
         complaint.status_before_wait = ""
         complaint.save(update_fields=["status_before_wait"])
@@ -771,8 +807,9 @@ def complaint_archive(
         raise ValidationError({"note": ["Jelaskan alasan pengarsipan."]})
     with transaction.atomic():
         complaint = _lock(complaint)
-        find_transition(COMPLAINT_TRANSITIONS, action=Action.ARCHIVE, source=complaint.status,
-                        role=actor.role)
+        find_transition(
+            COMPLAINT_TRANSITIONS, action=Action.ARCHIVE, source=complaint.status, role=actor.role
+        )
         cancelled = clocks.clocks_cancel(complaint=complaint, now=now)
         complaint.archive_reason = reason
         complaint.save(update_fields=["archive_reason"])
@@ -803,8 +840,12 @@ def complaint_mark_duplicate(
         raise ValidationError({"original": ["Laporan tidak dapat menjadi duplikat dirinya."]})
     with transaction.atomic():
         complaint = _lock(complaint)
-        find_transition(COMPLAINT_TRANSITIONS, action=Action.MARK_DUPLICATE,
-                        source=complaint.status, role=actor.role)
+        find_transition(
+            COMPLAINT_TRANSITIONS,
+            action=Action.MARK_DUPLICATE,
+            source=complaint.status,
+            role=actor.role,
+        )
         cancelled = clocks.clocks_cancel(complaint=complaint, now=now)
         complaint.duplicate_of = root
         complaint.save(update_fields=["duplicate_of"])
@@ -831,31 +872,46 @@ def complaint_object(
         raise ValidationError({"reason": ["Jelaskan mengapa Anda belum puas."]})
     with transaction.atomic():
         complaint = _lock(complaint)
-        find_transition(COMPLAINT_TRANSITIONS, action=Action.OBJECT, source=complaint.status,
-                        role=actor.role)
+        find_transition(
+            COMPLAINT_TRANSITIONS, action=Action.OBJECT, source=complaint.status, role=actor.role
+        )
         check_scope(complaint, actor)
         window = complaint.clocks.filter(
-            kind=ClockKind.OBJECTION, disposition__isnull=True,
+            kind=ClockKind.OBJECTION,
+            disposition__isnull=True,
             state__in=["running", "paused"],
         ).first()
         if window is None or (window.due_at is not None and window.due_at < now):
-            raise TransitionError("Masa sanggah untuk laporan ini telah berakhir.",
-                                  code="objection_window_closed")
+            raise TransitionError(
+                "Masa sanggah untuk laporan ini telah berakhir.", code="objection_window_closed"
+            )
         stopped = clocks.clock_stop(complaint=complaint, kind=ClockKind.OBJECTION, now=now)
         changed = []
         for disposition in complaint.dispositions.select_for_update().filter(
             status=DispositionStatus.FINISHED
         ):
-            find_transition(DISPOSITION_TRANSITIONS, action=Action.REOPEN_DISPOSITION,
-                            source=disposition.status, role=actor.role)
+            find_transition(
+                DISPOSITION_TRANSITIONS,
+                action=Action.REOPEN_DISPOSITION,
+                source=disposition.status,
+                role=actor.role,
+            )
             disposition.status = DispositionStatus.RESPONDED
             disposition.finished_at = None
             disposition.save(update_fields=["status", "finished_at"])
-            started = clocks.clock_start(complaint=complaint, disposition=disposition,
-                                         kind=ClockKind.RESOLUTION, now=now)
-            event_write(complaint=complaint, action=Action.REOPEN_DISPOSITION, actor=actor,
-                        now=now, disposition=disposition, from_status=DispositionStatus.FINISHED,
-                        to_status=DispositionStatus.RESPONDED, data={"clocks": [started]})
+            started = clocks.clock_start(
+                complaint=complaint, disposition=disposition, kind=ClockKind.RESOLUTION, now=now
+            )
+            event_write(
+                complaint=complaint,
+                action=Action.REOPEN_DISPOSITION,
+                actor=actor,
+                now=now,
+                disposition=disposition,
+                from_status=DispositionStatus.FINISHED,
+                to_status=DispositionStatus.RESPONDED,
+                data={"clocks": [started]},
+            )
             changed.append(disposition.opd_id)
         complaint_transition(
             complaint=complaint,
@@ -873,11 +929,17 @@ def complaint_close(*, complaint: Complaint, actor: Actor, now: datetime | None 
     now = _now(now)
     with transaction.atomic():
         complaint = _lock(complaint)
-        find_transition(COMPLAINT_TRANSITIONS, action=Action.CLOSE, source=complaint.status,
-                        role=actor.role)
+        find_transition(
+            COMPLAINT_TRANSITIONS, action=Action.CLOSE, source=complaint.status, role=actor.role
+        )
         stopped = clocks.clock_stop(complaint=complaint, kind=ClockKind.OBJECTION, now=now)
-        complaint_transition(complaint=complaint, action=Action.CLOSE, actor=actor, now=now,
-                             data={"clocks": [stopped] if stopped else []})
+        complaint_transition(
+            complaint=complaint,
+            action=Action.CLOSE,
+            actor=actor,
+            now=now,
+            data={"clocks": [stopped] if stopped else []},
+        )
     return complaint
 
 
@@ -901,8 +963,9 @@ def complaint_escalate(
         raise ValidationError({"institution": ["Instansi tujuan tidak aktif."]})
     with transaction.atomic():
         complaint = _lock(complaint)
-        find_transition(COMPLAINT_TRANSITIONS, action=Action.ESCALATE, source=complaint.status,
-                        role=actor.role)
+        find_transition(
+            COMPLAINT_TRANSITIONS, action=Action.ESCALATE, source=complaint.status, role=actor.role
+        )
         cancelled = clocks.clocks_cancel(complaint=complaint, now=now)
         complaint.escalated_to = institution
         complaint.save(update_fields=["escalated_to"])
@@ -912,8 +975,11 @@ def complaint_escalate(
             actor=actor,
             now=now,
             reason=reason.strip(),
-            data={"institution": institution.lapor_id, "institution_name": institution.name,
-                  "clocks": cancelled},
+            data={
+                "institution": institution.lapor_id,
+                "institution_name": institution.name,
+                "clocks": cancelled,
+            },
         )
     return complaint
 
@@ -936,20 +1002,27 @@ def complaint_apply_lapor_status(
         if target == Status.ARCHIVED:
             cancelled = clocks.clocks_cancel(complaint=complaint, now=now)
             complaint.archive_reason = (
-                ArchiveReason.LAPOR_REJECTED if "tolak" in status_name.lower()
+                ArchiveReason.LAPOR_REJECTED
+                if "tolak" in status_name.lower()
                 else ArchiveReason.LAPOR_ARCHIVED
             )
             complaint.save(update_fields=["archive_reason"])
         else:
             cancelled = []
-        complaint_transition(complaint=complaint, action=Action.LAPOR_STATUS, actor=LAPOR,
-                             now=now, target=target,
-                             data={"status_name": status_name, "clocks": cancelled})
+        complaint_transition(
+            complaint=complaint,
+            action=Action.LAPOR_STATUS,
+            actor=LAPOR,
+            now=now,
+            target=target,
+            data={"status_name": status_name, "clocks": cancelled},
+        )
     return complaint
 
 
-def reporter_anonymise(*, complaint: Complaint, actor: Actor, reason: str,
-                       now: datetime | None = None) -> Complaint:
+def reporter_anonymise(
+    *, complaint: Complaint, actor: Actor, reason: str, now: datetime | None = None
+) -> Complaint:
     """Erase the reporter's identity on request (UU PDP 27/2022); the report stays.
 
     Identity lives only in the Reporter row (events never copy it, and notifications read it
@@ -958,15 +1031,27 @@ def reporter_anonymise(*, complaint: Complaint, actor: Actor, reason: str,
     """
     now = _now(now)
     if actor.role != Role.ADMIN_KABUPATEN:
-        raise TransitionError("Hanya Admin Kabupaten yang dapat menganonimkan pelapor.",
-                              code="forbidden_role")
+        raise TransitionError(
+            "Hanya Admin Kabupaten yang dapat menganonimkan pelapor.", code="forbidden_role"
+        )
     with transaction.atomic():
         complaint = _lock(complaint)
         Reporter.objects.filter(complaint=complaint).update(
             name="", nik="", phone="", email="", user=None, anonymised_at=now
         )
-        _flags_update(complaint, actor, is_secret=complaint.is_secret, is_anonymous=True,
-                      now=now, reason="anonimisasi")
-        event_write(complaint=complaint, action=Action.ANONYMISE, actor=actor, now=now,
-                    reason=reason.strip())
+        _flags_update(
+            complaint,
+            actor,
+            is_secret=complaint.is_secret,
+            is_anonymous=True,
+            now=now,
+            reason="anonimisasi",
+        )
+        event_write(
+            complaint=complaint,
+            action=Action.ANONYMISE,
+            actor=actor,
+            now=now,
+            reason=reason.strip(),
+        )
     return complaint

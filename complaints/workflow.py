@@ -116,8 +116,9 @@ COMPLAINT_TRANSITIONS: tuple[Transition, ...] = (
 
 DISPOSITION_TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.ACCEPT, [D.WAITING], D.ACCEPTED, [AO, PP]),
-    # A misrouted report goes back, with a reason, until the OPD has answered it.
-    _t(Action.RETURN, [D.WAITING, D.ACCEPTED], D.RETURNED, [AO, PP]),
+    # Accept or return (DOMAIN.md §3.4): a misrouted report goes back, with a reason, instead
+    # of being accepted. Once accepted, the OPD answers it (or asks Admin Kabupaten in a note).
+    _t(Action.RETURN, [D.WAITING], D.RETURNED, [AO, PP]),
     _t(Action.RESPOND_INITIAL, [D.ACCEPTED], D.RESPONDED, [AO, PP]),
     _t(Action.RESPOND_FINAL, [D.RESPONDED], D.FINISHED, [AO, PP]),
     # The reporter objected: the OPD must answer again, on a new resolution clock.
@@ -147,27 +148,17 @@ def find_transition(table, *, action: str, source, role) -> Transition:
         raise TransitionError(f"Tindakan tidak dikenal: {action}.", code="unknown_action")
     from_source = [t for t in rows if source in t.source]
     if not from_source:
+        statuses = DispositionStatus if table is DISPOSITION_TRANSITIONS else Status
+        label = statuses(source).label if source is not None else "baru"
         raise TransitionError(
-            f"Tindakan ini tidak dapat dilakukan pada status “{_label(source)}”.",
-            code="invalid_status",
+            f"Tindakan ini tidak dapat dilakukan pada status “{label}”.", code="invalid_status"
         )
     for t in from_source:
         if role in t.roles:
             return t
     raise TransitionError(
-        f"Peran {_label(role)} tidak berwenang melakukan tindakan ini.", code="forbidden_role"
+        f"Peran {Role(role).label} tidak berwenang melakukan tindakan ini.", code="forbidden_role"
     )
-
-
-def _label(value) -> str:
-    if value is None:
-        return "baru"
-    for enum in (Status, DispositionStatus, Role):
-        try:
-            return str(enum(value).label)
-        except ValueError:
-            continue
-    return str(value)
 
 
 def derive_status(current: str, dispositions) -> str:

@@ -346,9 +346,7 @@ class SlaClock(models.Model):
         verbose_name = _("jam layanan")
         verbose_name_plural = _("jam layanan")
         indexes = [
-            models.Index(
-                fields=["due_at"], name="clock_running_due", condition=Q(state="running")
-            ),
+            models.Index(fields=["due_at"], name="clock_running_due", condition=Q(state="running")),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -130,33 +130,44 @@ def reach(world: World, status: str, **submit_fields) -> Complaint:
     if status == Status.RECEIVED:
         return _fresh(complaint)
     if status == Status.WAITING_REPORTER:
-        cs.complaint_request_info(complaint=complaint, actor=world.ak,
-                                  question="Mohon kirim foto lokasi.", now=world.now)
+        cs.complaint_request_info(
+            complaint=complaint, actor=world.ak, question="Mohon kirim foto lokasi.", now=world.now
+        )
         return _fresh(complaint)
     if status == Status.ARCHIVED:
         cs.complaint_archive(complaint=complaint, actor=world.ak, reason="spam", now=world.now)
         return _fresh(complaint)
     if status == Status.DUPLICATE:
         original = reach(world, Status.VERIFIED)
-        cs.complaint_mark_duplicate(complaint=complaint, actor=world.ak, original=original,
-                                    now=world.now)
+        cs.complaint_mark_duplicate(
+            complaint=complaint, actor=world.ak, original=original, now=world.now
+        )
         return _fresh(complaint)
     verify(world, complaint)
     if status == Status.VERIFIED:
         return _fresh(complaint)
     if status == Status.ESCALATED:
-        cs.complaint_escalate(complaint=complaint, actor=world.ak,
-                              institution=world.institution, reason="Kewenangan provinsi.",
-                              now=world.now)
+        cs.complaint_escalate(
+            complaint=complaint,
+            actor=world.ak,
+            institution=world.institution,
+            reason="Kewenangan provinsi.",
+            now=world.now,
+        )
         return _fresh(complaint)
-    ds.disposition_create(complaint=complaint, actor=world.ak, opds=[world.opd],
-                          lead=world.opd, now=world.now)
+    ds.disposition_create(
+        complaint=complaint, actor=world.ak, opds=[world.opd], lead=world.opd, now=world.now
+    )
     if status == Status.DISPOSITIONED:
         return _fresh(complaint)
     disposition = lead_disposition(complaint)
     if status == Status.RETURNED:
-        ds.disposition_return(disposition=disposition, actor=world.ao,
-                              reason="Bukan tupoksi Dinas Kesehatan.", now=world.now)
+        ds.disposition_return(
+            disposition=disposition,
+            actor=world.ao,
+            reason="Bukan tupoksi Dinas Kesehatan.",
+            now=world.now,
+        )
         return _fresh(complaint)
     ds.disposition_accept(disposition=disposition, actor=world.ao, now=world.now)
     respond(world, disposition, ResponseKind.INITIAL)
@@ -166,8 +177,12 @@ def reach(world: World, status: str, **submit_fields) -> Complaint:
     if status == Status.FINISHED:
         return _fresh(complaint)
     if status == Status.REOPENED:
-        cs.complaint_object(complaint=complaint, actor=reporter_actor(complaint_id=complaint.pk),
-                            reason="Jalan belum diperbaiki.", now=world.now)
+        cs.complaint_object(
+            complaint=complaint,
+            actor=reporter_actor(complaint_id=complaint.pk),
+            reason="Jalan belum diperbaiki.",
+            now=world.now,
+        )
         return _fresh(complaint)
     if status == Status.CLOSED:
         cs.complaint_close(complaint=complaint, actor=SYSTEM, now=world.now)

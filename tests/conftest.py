@@ -4,6 +4,9 @@ The suite runs on the real PostgreSQL and Redis named by DATABASE_URL and REDIS_
 Makefile's `test` target sets them); it refuses to run on SQLite.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.conf import settings
 
@@ -37,8 +40,9 @@ def other_opd(db):
 
 @pytest.fixture
 def admin_kabupaten(db):
-    return StaffRoleFactory(user__username="admin.kabupaten", role=Role.ADMIN_KABUPATEN,
-                            opd=None).user
+    return StaffRoleFactory(
+        user__username="admin.kabupaten", role=Role.ADMIN_KABUPATEN, opd=None
+    ).user
 
 
 @pytest.fixture
@@ -54,20 +58,19 @@ def colleague_opd(opd):
 
 @pytest.fixture
 def other_opd_admin(other_opd):
-    return StaffRoleFactory(user__username="admin.pupr", role=Role.ADMIN_OPD,
-                            opd=other_opd).user
+    return StaffRoleFactory(user__username="admin.pupr", role=Role.ADMIN_OPD, opd=other_opd).user
 
 
 @pytest.fixture
 def pejabat_penghubung(opd):
-    return StaffRoleFactory(user__username="pp.dinkes", role=Role.PEJABAT_PENGHUBUNG,
-                            opd=opd).user
+    return StaffRoleFactory(user__username="pp.dinkes", role=Role.PEJABAT_PENGHUBUNG, opd=opd).user
 
 
 @pytest.fixture
 def other_pejabat_penghubung(other_opd):
-    return StaffRoleFactory(user__username="pp.pupr", role=Role.PEJABAT_PENGHUBUNG,
-                            opd=other_opd).user
+    return StaffRoleFactory(
+        user__username="pp.pupr", role=Role.PEJABAT_PENGHUBUNG, opd=other_opd
+    ).user
 
 
 @pytest.fixture
@@ -84,3 +87,23 @@ def as_actor():
         return actor if actor is not None else reporter_actor(user=user)
 
     return convert
+
+
+# A Tuesday morning in WIB: the default "now" of workflow scenarios.
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture
+def world(admin_kabupaten, admin_opd, other_opd_admin, pejabat_penghubung, opd, other_opd):
+    """Personas and reference data for building reports through the services."""
+    from tests.builders import World
+
+    return World(
+        admin_kabupaten=admin_kabupaten,
+        admin_opd=admin_opd,
+        other_opd_admin=other_opd_admin,
+        pejabat_penghubung=pejabat_penghubung,
+        opd=opd,
+        other_opd=other_opd,
+        now=NOW,
+    )

@@ -5,7 +5,6 @@ nothing."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from complaints import services as cs
 from complaints.actors import LAPOR, SYSTEM, Actor, reporter_actor
@@ -19,21 +18,6 @@ from complaints.workflow import (
 from disposition import services as ds
 from disposition.models import Disposition, DispositionStatus, ResponseKind, Role, StaffRole
 from tests.builders import World, lead_disposition, reach, submit
-
-NOW = timezone.datetime(2026, 12, 1, 9, 0, tzinfo=timezone.get_fixed_timezone(7 * 60))
-
-
-@pytest.fixture
-def world(admin_kabupaten, admin_opd, other_opd_admin, pejabat_penghubung, opd, other_opd):
-    return World(
-        admin_kabupaten=admin_kabupaten,
-        admin_opd=admin_opd,
-        other_opd_admin=other_opd_admin,
-        pejabat_penghubung=pejabat_penghubung,
-        opd=opd,
-        other_opd=other_opd,
-        now=NOW,
-    )
 
 
 def actor_in_role(world: World, role: Role, complaint: Complaint | None) -> Actor:
@@ -56,42 +40,62 @@ def actor_in_role(world: World, role: Role, complaint: Complaint | None) -> Acto
 # --- How to take each move ----------------------------------------------------------------
 
 
-def do_complaint_action(world: World, action: str, complaint: Complaint, actor: Actor,
-                        source: str):
+def do_complaint_action(world: World, action: str, complaint: Complaint, actor: Actor, source: str):
     now = world.now
     if action == Action.VERIFY:
         return cs.complaint_verify(
-            complaint=complaint, actor=actor, classification=world.classification,
-            category=world.category, public_title="Judul netral",
-            public_text="Teks publik tanpa data pribadi.", is_secret=False, is_anonymous=False,
-            now=now)
+            complaint=complaint,
+            actor=actor,
+            classification=world.classification,
+            category=world.category,
+            public_title="Judul netral",
+            public_text="Teks publik tanpa data pribadi.",
+            is_secret=False,
+            is_anonymous=False,
+            now=now,
+        )
     if action == Action.REQUEST_INFO:
-        return cs.complaint_request_info(complaint=complaint, actor=actor,
-                                         question="Mohon lengkapi alamat.", now=now)
+        return cs.complaint_request_info(
+            complaint=complaint, actor=actor, question="Mohon lengkapi alamat.", now=now
+        )
     if action == Action.PROVIDE_INFO:
-        return cs.complaint_provide_info(complaint=complaint, actor=actor,
-                                         text="Alamatnya Jl. Kudus-Pati km 3.", now=now)
+        return cs.complaint_provide_info(
+            complaint=complaint, actor=actor, text="Alamatnya Jl. Kudus-Pati km 3.", now=now
+        )
     if action == Action.ARCHIVE:
-        return cs.complaint_archive(complaint=complaint, actor=actor, reason="incomplete",
-                                    now=now)
+        return cs.complaint_archive(complaint=complaint, actor=actor, reason="incomplete", now=now)
     if action == Action.MARK_DUPLICATE:
         original = reach(world, Status.VERIFIED)
-        return cs.complaint_mark_duplicate(complaint=complaint, actor=actor, original=original,
-                                           now=now)
+        return cs.complaint_mark_duplicate(
+            complaint=complaint, actor=actor, original=original, now=now
+        )
     if action == Action.DISPOSITION:
-        has_lead = complaint.dispositions.filter(is_lead=True).exclude(
-            status=DispositionStatus.RETURNED).exists()
-        return ds.disposition_create(complaint=complaint, actor=actor, opds=[world.other_opd],
-                                     lead=None if has_lead else world.other_opd, now=now)
+        has_lead = (
+            complaint.dispositions.filter(is_lead=True)
+            .exclude(status=DispositionStatus.RETURNED)
+            .exists()
+        )
+        return ds.disposition_create(
+            complaint=complaint,
+            actor=actor,
+            opds=[world.other_opd],
+            lead=None if has_lead else world.other_opd,
+            now=now,
+        )
     if action == Action.OBJECT:
-        return cs.complaint_object(complaint=complaint, actor=actor,
-                                   reason="Belum diperbaiki.", now=now)
+        return cs.complaint_object(
+            complaint=complaint, actor=actor, reason="Belum diperbaiki.", now=now
+        )
     if action == Action.CLOSE:
         return cs.complaint_close(complaint=complaint, actor=actor, now=now)
     if action == Action.ESCALATE:
-        return cs.complaint_escalate(complaint=complaint, actor=actor,
-                                     institution=world.institution,
-                                     reason="Jalan provinsi.", now=now)
+        return cs.complaint_escalate(
+            complaint=complaint,
+            actor=actor,
+            institution=world.institution,
+            reason="Jalan provinsi.",
+            now=now,
+        )
     raise AssertionError(f"no invoker for {action}")
 
 
@@ -100,22 +104,38 @@ def do_disposition_action(world: World, action: str, disposition: Disposition, a
     if action == Action.ACCEPT:
         return ds.disposition_accept(disposition=disposition, actor=actor, now=now)
     if action == Action.RETURN:
-        return ds.disposition_return(disposition=disposition, actor=actor,
-                                     reason="Bukan tupoksi kami.", now=now)
+        return ds.disposition_return(
+            disposition=disposition, actor=actor, reason="Bukan tupoksi kami.", now=now
+        )
     if action == Action.RESPOND_INITIAL:
-        return ds.response_add(disposition=disposition, actor=actor, kind=ResponseKind.INITIAL,
-                               text="Kami akan meninjau lokasi.", now=now)
+        return ds.response_add(
+            disposition=disposition,
+            actor=actor,
+            kind=ResponseKind.INITIAL,
+            text="Kami akan meninjau lokasi.",
+            now=now,
+        )
     if action == Action.RESPOND_FINAL:
-        return ds.response_add(disposition=disposition, actor=actor, kind=ResponseKind.FINAL,
-                               text="Jalan sudah diperbaiki hari ini.", now=now)
+        return ds.response_add(
+            disposition=disposition,
+            actor=actor,
+            kind=ResponseKind.FINAL,
+            text="Jalan sudah diperbaiki hari ini.",
+            now=now,
+        )
     raise AssertionError(f"no invoker for {action}")
 
 
 # Moves that are not taken by a service of their own: the report's derived status (tested
 # through the disposition moves), creation (tested in test_services) and moves whose service
 # has a fixed actor (LAPOR!; the reopening of dispositions by an objection).
-NOT_DIRECT = {Action.DISPOSITIONS_CHANGED, Action.SUBMIT, Action.RECEIVE_FROM_LAPOR,
-              Action.LAPOR_STATUS, Action.REOPEN_DISPOSITION}
+NOT_DIRECT = {
+    Action.DISPOSITIONS_CHANGED,
+    Action.SUBMIT,
+    Action.RECEIVE_FROM_LAPOR,
+    Action.LAPOR_STATUS,
+    Action.REOPEN_DISPOSITION,
+}
 
 COMPLAINT_CASES = sorted(
     {
@@ -166,8 +186,11 @@ def test_every_allowed_complaint_move_works_and_is_recorded(world, action, sourc
     assert event.to_status == complaint.status
     assert event.actor_role == role
     assert Event.objects.filter(complaint=complaint).count() > before
-    row = next(t for t in COMPLAINT_TRANSITIONS
-               if t.action == action and source in t.source and role in t.roles)
+    row = next(
+        t
+        for t in COMPLAINT_TRANSITIONS
+        if t.action == action and source in t.source and role in t.roles
+    )
     if row.target is not None:
         assert complaint.status == row.target
 
@@ -226,11 +249,18 @@ def test_a_move_from_a_wrong_status_is_refused_and_changes_nothing(world, action
 
 
 def _forbidden_role_cases():
-    every_role = [Role.ADMIN_KABUPATEN, Role.ADMIN_OPD, Role.PEJABAT_PENGHUBUNG, Role.REPORTER,
-                  Role.SYSTEM, Role.LAPOR]
+    every_role = [
+        Role.ADMIN_KABUPATEN,
+        Role.ADMIN_OPD,
+        Role.PEJABAT_PENGHUBUNG,
+        Role.REPORTER,
+        Role.SYSTEM,
+        Role.LAPOR,
+    ]
     for action, source, _role in COMPLAINT_CASES:
-        allowed = set().union(*(t.roles for t in COMPLAINT_TRANSITIONS
-                                if t.action == action and source in t.source))
+        allowed = set().union(
+            *(t.roles for t in COMPLAINT_TRANSITIONS if t.action == action and source in t.source)
+        )
         for role in every_role:
             if role not in allowed:
                 yield action, source, role
@@ -253,15 +283,17 @@ def test_a_move_by_a_role_not_in_the_table_is_refused_and_changes_nothing(
 
 def _forbidden_disposition_role_cases():
     for action, source, _role in DISPOSITION_CASES:
-        allowed = set().union(*(t.roles for t in DISPOSITION_TRANSITIONS
-                                if t.action == action and source in t.source))
+        allowed = set().union(
+            *(t.roles for t in DISPOSITION_TRANSITIONS if t.action == action and source in t.source)
+        )
         for role in (Role.ADMIN_KABUPATEN, Role.REPORTER, Role.SYSTEM, Role.LAPOR):
             if role not in allowed:
                 yield action, source, role
 
 
-@pytest.mark.parametrize(("action", "source", "role"),
-                         sorted(set(_forbidden_disposition_role_cases())))
+@pytest.mark.parametrize(
+    ("action", "source", "role"), sorted(set(_forbidden_disposition_role_cases()))
+)
 def test_a_disposition_move_by_a_wrong_role_is_refused(world, action, source, role):
     disposition = disposition_in(world, source)
     actor = actor_in_role(world, role, disposition.complaint)
@@ -289,8 +321,9 @@ def test_another_opds_admin_cannot_move_a_disposition(world, action, source, _ro
 def test_another_opds_admin_cannot_request_information(world):
     complaint = reach(world, Status.RESPONDED)
     with pytest.raises(TransitionError) as excinfo:
-        cs.complaint_request_info(complaint=complaint, actor=world.other_ao,
-                                  question="Alamat?", now=world.now)
+        cs.complaint_request_info(
+            complaint=complaint, actor=world.other_ao, question="Alamat?", now=world.now
+        )
     assert excinfo.value.code == "out_of_scope"
 
 
@@ -298,9 +331,12 @@ def test_another_reporter_cannot_object_to_a_report(world):
     complaint = reach(world, Status.FINISHED)
     someone_else, _ = submit(world)
     with pytest.raises(TransitionError) as excinfo:
-        cs.complaint_object(complaint=complaint,
-                            actor=reporter_actor(complaint_id=someone_else.pk),
-                            reason="Tidak puas.", now=world.now)
+        cs.complaint_object(
+            complaint=complaint,
+            actor=reporter_actor(complaint_id=someone_else.pk),
+            reason="Tidak puas.",
+            now=world.now,
+        )
     assert excinfo.value.code == "out_of_scope"
     complaint.refresh_from_db()
     assert complaint.status == Status.FINISHED
