@@ -60,8 +60,9 @@ def _apply_derived_status(complaint: Complaint, actor: Actor, now: datetime) -> 
     data = {}
     if target == Status.FINISHED:
         # The objection window opens when the last OPD has given its final answer.
-        data["clocks"] = [clocks.clock_start(complaint=complaint, kind=ClockKind.OBJECTION,
-                                             now=now)]
+        data["clocks"] = [
+            clocks.clock_start(complaint=complaint, kind=ClockKind.OBJECTION, now=now)
+        ]
     complaint_transition(
         complaint=complaint,
         action=Action.DISPOSITIONS_CHANGED,
@@ -100,14 +101,19 @@ def disposition_create(
         raise ValidationError({"opds": [f"OPD tidak aktif: {', '.join(inactive)}."]})
     with transaction.atomic():
         complaint = _lock(complaint)
-        find_transition(COMPLAINT_TRANSITIONS, action=Action.DISPOSITION,
-                        source=complaint.status, role=actor.role)
+        find_transition(
+            COMPLAINT_TRANSITIONS,
+            action=Action.DISPOSITION,
+            source=complaint.status,
+            role=actor.role,
+        )
         live = list(complaint.dispositions.exclude(status=DispositionStatus.RETURNED))
         already = {d.opd_id for d in live} & {o.pk for o in opds}
         if already:
             names = ", ".join(o.short_name for o in opds if o.pk in already)
-            raise TransitionError(f"Laporan ini sudah didisposisikan ke {names}.",
-                                  code="already_dispositioned")
+            raise TransitionError(
+                f"Laporan ini sudah didisposisikan ke {names}.", code="already_dispositioned"
+            )
         has_lead = any(d.is_lead for d in live)
         if has_lead and lead is not None:
             raise TransitionError("Laporan ini sudah memiliki OPD utama.", code="lead_exists")
@@ -116,8 +122,7 @@ def disposition_create(
 
         clock_changes = []
         if complaint.status in (Status.VERIFIED, Status.RETURNED):
-            stopped = clocks.clock_stop(complaint=complaint, kind=ClockKind.VERIFICATION,
-                                        now=now)
+            stopped = clocks.clock_stop(complaint=complaint, kind=ClockKind.VERIFICATION, now=now)
             if stopped:
                 clock_changes.append(stopped)
         created = []
@@ -132,10 +137,15 @@ def disposition_create(
             )
             created.append(disposition)
             started = [
-                clocks.clock_start(complaint=complaint, disposition=disposition,
-                                   kind=ClockKind.INITIAL_RESPONSE, now=now),
-                clocks.clock_start(complaint=complaint, disposition=disposition,
-                                   kind=ClockKind.RESOLUTION, now=now),
+                clocks.clock_start(
+                    complaint=complaint,
+                    disposition=disposition,
+                    kind=ClockKind.INITIAL_RESPONSE,
+                    now=now,
+                ),
+                clocks.clock_start(
+                    complaint=complaint, disposition=disposition, kind=ClockKind.RESOLUTION, now=now
+                ),
             ]
             event_write(
                 complaint=complaint,
@@ -145,20 +155,29 @@ def disposition_create(
                 disposition=disposition,
                 to_status=DispositionStatus.WAITING,
                 reason=note.strip(),
-                data={"opd": opd.pk, "opd_name": opd.short_name, "is_lead": opd == lead,
-                      "opd_has_admin": _opd_has_admin(opd), "clocks": started},
+                data={
+                    "opd": opd.pk,
+                    "opd_name": opd.short_name,
+                    "is_lead": opd == lead,
+                    "opd_has_admin": _opd_has_admin(opd),
+                    "clocks": started,
+                },
             )
-        target = derive_status(complaint.status if complaint.status in HANDLING
-                               else Status.DISPOSITIONED,
-                               list(complaint.dispositions.all()))
+        target = derive_status(
+            complaint.status if complaint.status in HANDLING else Status.DISPOSITIONED,
+            list(complaint.dispositions.all()),
+        )
         complaint_transition(
             complaint=complaint,
             action=Action.DISPOSITION,
             actor=actor,
             now=now,
             target=target,
-            data={"opds": [o.pk for o in opds], "lead": lead.pk if lead else None,
-                  "clocks": clock_changes},
+            data={
+                "opds": [o.pk for o in opds],
+                "lead": lead.pk if lead else None,
+                "clocks": clock_changes,
+            },
         )
     return created
 
@@ -178,8 +197,9 @@ def _lock_disposition(disposition: Disposition | int) -> tuple[Complaint, Dispos
 
 def _move(complaint, disposition, *, action, actor, now, reason="", data=None):
     """Take a disposition move from the table and record it; then re-derive the report."""
-    row = find_transition(DISPOSITION_TRANSITIONS, action=action, source=disposition.status,
-                          role=actor.role)
+    row = find_transition(
+        DISPOSITION_TRANSITIONS, action=action, source=disposition.status, role=actor.role
+    )
     check_scope(complaint, actor, disposition=disposition)
     if complaint.status not in (*HANDLING, Status.RETURNED):
         raise TransitionError(
@@ -200,15 +220,24 @@ def _move(complaint, disposition, *, action, actor, now, reason="", data=None):
     data = dict(data or {})
     if actor.role == Role.PEJABAT_PENGHUBUNG:
         data["in_place_of_admin_opd"] = True
-    event_write(complaint=complaint, action=action, actor=actor, now=now,
-                disposition=disposition, from_status=old, to_status=row.target,
-                reason=reason, data=data)
+    event_write(
+        complaint=complaint,
+        action=action,
+        actor=actor,
+        now=now,
+        disposition=disposition,
+        from_status=old,
+        to_status=row.target,
+        reason=reason,
+        data=data,
+    )
     _apply_derived_status(complaint, actor, now)
     return disposition
 
 
-def disposition_accept(*, disposition: Disposition, actor: Actor,
-                       now: datetime | None = None) -> Disposition:
+def disposition_accept(
+    *, disposition: Disposition, actor: Actor, now: datetime | None = None
+) -> Disposition:
     """The OPD accepts a disposition as within its duties."""
     now = _now(now)
     with transaction.atomic():
@@ -216,8 +245,9 @@ def disposition_accept(*, disposition: Disposition, actor: Actor,
         return _move(complaint, disposition, action=Action.ACCEPT, actor=actor, now=now)
 
 
-def disposition_return(*, disposition: Disposition, actor: Actor, reason: str,
-                       now: datetime | None = None) -> Disposition:
+def disposition_return(
+    *, disposition: Disposition, actor: Actor, reason: str, now: datetime | None = None
+) -> Disposition:
     """The OPD returns a misrouted disposition (not its tupoksi), with a required reason."""
     now = _now(now)
     if not (reason or "").strip():
@@ -226,24 +256,36 @@ def disposition_return(*, disposition: Disposition, actor: Actor, reason: str,
         complaint, disposition = _lock_disposition(disposition)
         disposition.return_reason = reason.strip()
         cancelled = clocks.clocks_cancel(complaint=complaint, disposition=disposition, now=now)
-        return _move(complaint, disposition, action=Action.RETURN, actor=actor, now=now,
-                     reason=reason.strip(), data={"clocks": cancelled})
+        return _move(
+            complaint,
+            disposition,
+            action=Action.RETURN,
+            actor=actor,
+            now=now,
+            reason=reason.strip(),
+            data={"clocks": cancelled},
+        )
 
 
-def disposition_assign(*, disposition: Disposition, actor: Actor, assignee,
-                       now: datetime | None = None) -> Disposition:
+def disposition_assign(
+    *, disposition: Disposition, actor: Actor, assignee, now: datetime | None = None
+) -> Disposition:
     """Assign a disposition to an Admin OPD of the same OPD or one of its sub-units."""
     now = _now(now)
     with transaction.atomic():
         complaint, disposition = _lock_disposition(disposition)
         if actor.role not in (Role.ADMIN_OPD, Role.PEJABAT_PENGHUBUNG, Role.ADMIN_KABUPATEN):
-            raise TransitionError("Peran Anda tidak dapat menugaskan disposisi.",
-                                  code="forbidden_role")
+            raise TransitionError(
+                "Peran Anda tidak dapat menugaskan disposisi.", code="forbidden_role"
+            )
         check_scope(complaint, actor, disposition=disposition)
         if disposition.status in (DispositionStatus.RETURNED, DispositionStatus.FINISHED):
             raise TransitionError("Disposisi ini sudah tidak berjalan.", code="invalid_status")
-        role = StaffRole.objects.filter(user=assignee, is_active=True,
-                                        role=Role.ADMIN_OPD).select_related("opd").first()
+        role = (
+            StaffRole.objects.filter(user=assignee, is_active=True, role=Role.ADMIN_OPD)
+            .select_related("opd")
+            .first()
+        )
         if (
             role is None
             or not assignee.is_active
@@ -253,9 +295,14 @@ def disposition_assign(*, disposition: Disposition, actor: Actor, assignee,
         previous = disposition.assigned_to_id
         disposition.assigned_to = assignee
         disposition.save(update_fields=["assigned_to"])
-        event_write(complaint=complaint, action=Action.ASSIGN, actor=actor, now=now,
-                    disposition=disposition,
-                    data={"from_user": previous, "to_user": assignee.pk})
+        event_write(
+            complaint=complaint,
+            action=Action.ASSIGN,
+            actor=actor,
+            now=now,
+            disposition=disposition,
+            data={"from_user": previous, "to_user": assignee.pk},
+        )
     return disposition
 
 
@@ -298,12 +345,21 @@ def response_add(
 
         clock_changes = []
         if kind == ResponseKind.INITIAL:
-            clock_changes.append(clocks.clock_stop(complaint=complaint, disposition=disposition,
-                                                   kind=ClockKind.INITIAL_RESPONSE, now=now))
+            clock_changes.append(
+                clocks.clock_stop(
+                    complaint=complaint,
+                    disposition=disposition,
+                    kind=ClockKind.INITIAL_RESPONSE,
+                    now=now,
+                )
+            )
             action = Action.RESPOND_INITIAL
         elif kind == ResponseKind.FINAL:
-            clock_changes.append(clocks.clock_stop(complaint=complaint, disposition=disposition,
-                                                   kind=ClockKind.RESOLUTION, now=now))
+            clock_changes.append(
+                clocks.clock_stop(
+                    complaint=complaint, disposition=disposition, kind=ClockKind.RESOLUTION, now=now
+                )
+            )
             action = Action.RESPOND_FINAL
         else:
             action = Action.FOLLOW_UP if kind == ResponseKind.PROGRESS else Action.NOTE
@@ -320,23 +376,34 @@ def response_add(
             created_at=now,
         )
         _store_attachments(complaint, checked, now, response=response)
-        data = {"response": response.pk, "kind": kind, "visibility": visibility,
-                "clocks": [c for c in clock_changes if c]}
+        data = {
+            "response": response.pk,
+            "kind": kind,
+            "visibility": visibility,
+            "clocks": [c for c in clock_changes if c],
+        }
         if action in (Action.RESPOND_INITIAL, Action.RESPOND_FINAL):
             _move(complaint, disposition, action=action, actor=actor, now=now, data=data)
         else:
             if actor.role == Role.PEJABAT_PENGHUBUNG:
                 data["in_place_of_admin_opd"] = True
-            event_write(complaint=complaint, action=action, actor=actor, now=now,
-                        disposition=disposition, data=data,
-                        notify=visibility != Visibility.INTERNAL)
+            event_write(
+                complaint=complaint,
+                action=action,
+                actor=actor,
+                now=now,
+                disposition=disposition,
+                data=data,
+                notify=visibility != Visibility.INTERNAL,
+            )
     return response
 
 
 def _check_response_allowed(complaint, disposition, actor, kind):
     if actor.role not in (Role.ADMIN_OPD, Role.PEJABAT_PENGHUBUNG):
-        raise TransitionError("Hanya OPD yang menangani yang dapat menanggapi.",
-                              code="forbidden_role")
+        raise TransitionError(
+            "Hanya OPD yang menangani yang dapat menanggapi.", code="forbidden_role"
+        )
     check_scope(complaint, actor, disposition=disposition)
     if disposition.status == DispositionStatus.RETURNED:
         raise TransitionError("Disposisi ini sudah dikembalikan.", code="invalid_status")
