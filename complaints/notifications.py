@@ -24,7 +24,9 @@ def event_notify(event: Event) -> bool:
         context = {
             "complaint": complaint,
             "event": event,
-            "status_label": Status(complaint.status).label,
+            # The status the event moved to, not the current one: a late send still tells
+            # each step as it happened.
+            "status_label": Status(event.to_status or complaint.status).label,
             "tracking_url": f"{settings.SITE_URL}/lacak/?nomor={complaint.tracking_number}",
         }
         subject = f"Laporan {complaint.tracking_number}: {context['status_label']}"

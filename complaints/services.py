@@ -833,9 +833,9 @@ def complaint_mark_duplicate(
     only). A chain is flattened: marking X a duplicate of a duplicate points X at the root.
     """
     now = _now(now)
-    root = original
+    root = Complaint.objects.get(pk=original.pk)
     while root.duplicate_of_id is not None:
-        root = root.duplicate_of
+        root = Complaint.objects.get(pk=root.duplicate_of_id)
     if root.pk == complaint.pk:
         raise ValidationError({"original": ["Laporan tidak dapat menjadi duplikat dirinya."]})
     with transaction.atomic():
