@@ -1,12 +1,16 @@
-"""Settings, read from the environment through one reader (django-environ).
+"""Settings, read from the environment through one reader (django-environ plus the strict
+helpers below).
 
 With no variables at all the product runs on its *embedded default*: a SQLite file and a
 filesystem Celery broker under ``var/``, DEBUG on only if asked for. Every production value is
 an environment variable documented in README.md; a bad value fails at start-up, loudly.
 """
 
+import logging
+import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -18,7 +22,51 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
+# django-environ reads any unknown word as False (DEBUG=flase would quietly turn DEBUG off and
+# SECURE_SSL_REDIRECT on) and its int errors do not name the variable; these helpers refuse
+# anything they do not understand. A variable that is set but empty is a bad value, not "unset".
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no.")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below the minimum of {minimum}.")
+    return value
+
+
+def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
+    """The URL in `name` if its scheme is one of `schemes`. The error names only the scheme: the
+    rest of a URL may hold a password."""
+    value = os.environ.get(name, default)
+    scheme = urlsplit(value).scheme
+    if scheme not in schemes:
+        raise ImproperlyConfigured(
+            f"{name} must be a URL with scheme {' or '.join(schemes)}; got scheme {scheme!r}."
+        )
+    return value
+
+
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -29,7 +77,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the site, used in links sent by e-mail and SMS.
-SITE_URL = env.url("SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http")).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,32 +131,48 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # PostgreSQL in production and in the test suite; a SQLite file is the embedded default.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kudus.sqlite3'}"),
+    "default": env.db_url_config(
+        env_url(
+            "DATABASE_URL",
+            f"sqlite:///{VAR_DIR / 'kudus.sqlite3'}",
+            schemes=("postgres", "postgresql", "sqlite"),
+        )
+    ),
 }
 _db = DATABASES["default"]
-if _db["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
-    raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
-_db.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+_db.setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", default=60))
 _db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("TEST", {})
-if _db["ENGINE"] == "django.db.backends.sqlite3":
+IS_POSTGRES = _db["ENGINE"] == "django.db.backends.postgresql"
+if IS_POSTGRES:
+    # libpq waits forever for an unreachable host by default; /healthz and start-up should not.
+    _db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+else:
     # SQLite only serves the single-machine demo; a longer busy timeout lets the web process
     # and the in-process worker share it.
     _db.setdefault("OPTIONS", {})["timeout"] = 20
-IS_POSTGRES = _db["ENGINE"] == "django.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery -------------------------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    env_url("REDIS_URL", "", schemes=("redis", "rediss"))
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Without Redis the broker is kombu's filesystem transport: no server to run for the demo.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env_url(
+    "CELERY_BROKER_URL",
+    REDIS_URL or "filesystem://",
+    schemes=("redis", "rediss", "filesystem", "memory"),
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
@@ -125,10 +189,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "Asia/Jakarta"
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=240, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=300, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    # The soft limit raises inside the task so it can clean up; past the hard limit the worker
+    # process is killed, so the soft one must come first.
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
     # Safety net for the on-commit enqueue: events whose side effects were never run (a worker
     # was down, a message was lost) are picked up within a minute.
@@ -147,8 +215,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -164,11 +234,21 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# Project-wide static files, once there are any (git keeps no empty folder: a fresh clone has
+# no static/ until a file lands there, and a missing folder is a system-check warning).
+STATICFILES_DIRS = [path for path in [BASE_DIR / "static"] if path.is_dir()]
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+# In development (and tests) WhiteNoise serves from the app folders as files change, so no
+# collectstatic is needed; production serves the collected, hashed files only.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded files (complaint attachments: photos, documents, personal data) are never served
+# from a public URL: no route, web server or volume exposes MEDIA_ROOT; views check access and
+# stream the file. MEDIA_URL only exists because FileSystemStorage wants one.
 MEDIA_URL = "/media/"
-# Uploaded files are never served from a public URL: views check access first.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -179,27 +259,45 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
-ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=5)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024, minimum=1)
+ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", default=5, minimum=1)
 
 # --- E-mail ---------------------------------------------------------------------------------
+# e.g. smtp+tls://user:password@smtp.example:587, consolemail:// (default: printed to stdout).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(_email)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pengaduan Kudus <noreply@kuduskab.go.id>")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+if _email.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+# A stuck mail server must not hold a worker for the whole task time limit.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Pengaduan Kudus <noreply@kuduskab.go.id>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Production sits behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Browsers' preload list takes only registrable domains (kuduskab.go.id), whose owner decides
+# for every subdomain; this site cannot opt in on its own, so the deploy check's reminder
+# (security.W021) is noise here until SECURE_HSTS_PRELOAD=1 is chosen for the whole domain.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 3600, minimum=60)
 # /healthz is polled by load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -216,12 +314,15 @@ TRACKING_PREFIX = env.str("TRACKING_PREFIX", default="KDS")
 # Kemendagri code of the regency, to filter the national wilayah list.
 REGION_CODE = "3319"
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not a logging level.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- SLA defaults (DOMAIN.md §4) --------------------------------------------------------------
@@ -237,4 +338,4 @@ SLA_DEFAULT_POLICIES = [
     ("objection", "", 10, "working_days"),
 ]
 # A running clock is "at risk" when it is due within this many working days.
-SLA_AT_RISK_WORKING_DAYS = env.int("SLA_AT_RISK_WORKING_DAYS", default=1)
+SLA_AT_RISK_WORKING_DAYS = env_int("SLA_AT_RISK_WORKING_DAYS", default=1)
