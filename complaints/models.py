@@ -170,14 +170,22 @@ class Complaint(models.Model):
     # The public version, set at verification: the only text any public page or feed shows.
     public_title = models.CharField(_("judul publik"), max_length=200, blank=True)
     public_text = models.TextField(_("isi publik"), blank=True)
-    public_lat = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
-    public_lng = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    public_lat = models.DecimalField(
+        _("lintang publik"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    public_lng = models.DecimalField(
+        _("bujur publik"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
 
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, null=True, blank=True)
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, null=True, blank=True)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("kecamatan")
+    )
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("desa/kelurahan")
+    )
     address = models.CharField(_("alamat / lokasi"), max_length=255, blank=True)
-    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
     incident_date = models.DateField(_("tanggal kejadian"), null=True, blank=True)
 
     is_secret = models.BooleanField(_("rahasia"), default=False)
@@ -189,15 +197,28 @@ class Complaint(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
     )
     # Where a report returns to when the reporter supplies the information asked for.
-    status_before_wait = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    archive_reason = models.CharField(max_length=20, choices=ArchiveReason.choices, blank=True)
+    status_before_wait = models.CharField(
+        _("status sebelum menunggu pelapor"), max_length=20, choices=Status.choices, blank=True
+    )
+    archive_reason = models.CharField(
+        _("alasan arsip"), max_length=20, choices=ArchiveReason.choices, blank=True
+    )
 
     lapor_id = models.CharField(_("ID LAPOR!"), max_length=32, null=True, blank=True, unique=True)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplikat dari"),
     )
     escalated_to = models.ForeignKey(
-        "disposition.ExternalInstitution", on_delete=models.PROTECT, null=True, blank=True
+        "disposition.ExternalInstitution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("dieskalasi ke"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,19 +226,20 @@ class Complaint(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("dimasukkan oleh"),
         help_text=_("Petugas yang memasukkan laporan atas nama pelapor."),
     )
 
     created_at = models.DateTimeField(_("diterima"), db_index=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    dispositioned_at = models.DateTimeField(null=True, blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    reopened_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
+    dispositioned_at = models.DateTimeField(_("didisposisikan"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("ditanggapi"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("dibuka kembali"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("diarsipkan"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("dieskalasi"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
     class Meta:
         verbose_name = _("laporan")
@@ -257,12 +279,13 @@ class Reporter(models.Model):
         null=True,
         blank=True,
         related_name="reports",
+        verbose_name=_("akun warga"),
     )
     name = models.CharField(_("nama"), max_length=150, blank=True)
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     phone = models.CharField(_("telepon (E.164)"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    anonymised_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("dianonimkan"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("identitas pelapor")
@@ -286,13 +309,13 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
     )
-    file = models.FileField(upload_to=attachment_path)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    file = models.FileField(_("berkas"), upload_to=attachment_path)
+    original_name = models.CharField(_("nama berkas asli"), max_length=255)
+    content_type = models.CharField(_("jenis isi"), max_length=100)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(_("checksum SHA-256"), max_length=64)
     is_public = models.BooleanField(_("tampil publik"), default=False)
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("diunggah"))
 
     class Meta:
         verbose_name = _("lampiran")
@@ -329,22 +352,36 @@ class Event(models.Model):
     disposition = models.ForeignKey(
         "disposition.Disposition", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    actor_type = models.CharField(max_length=10, choices=ActorType.choices)
+    action = models.CharField(_("tindakan"), max_length=40)
+    from_status = models.CharField(_("dari status"), max_length=20, blank=True)
+    to_status = models.CharField(_("ke status"), max_length=20, blank=True)
+    actor_type = models.CharField(_("jenis pelaku"), max_length=10, choices=ActorType.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
     )
-    actor_role = models.CharField(max_length=30, blank=True)
+    actor_role = models.CharField(_("peran pelaku"), max_length=30, blank=True)
     actor_opd = models.ForeignKey(
-        "disposition.OPD", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "disposition.OPD",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("OPD pelaku"),
     )
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField()
+    reason = models.TextField(_("alasan / isi"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("waktu"))
     notify_state = models.CharField(
-        max_length=10, choices=OutboxState.choices, default=OutboxState.NONE, blank=True
+        _("status notifikasi"),
+        max_length=10,
+        choices=OutboxState.choices,
+        default=OutboxState.NONE,
+        blank=True,
     )
 
     class Meta:

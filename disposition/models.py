@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Channel, Priority
+
 
 class OPD(models.Model):
     class Kind(models.TextChoices):
@@ -133,24 +135,39 @@ class Disposition(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint", on_delete=models.CASCADE, related_name="dispositions"
     )
-    opd = models.ForeignKey(OPD, on_delete=models.PROTECT, related_name="dispositions")
+    opd = models.ForeignKey(
+        OPD, on_delete=models.PROTECT, related_name="dispositions", verbose_name=_("OPD")
+    )
     is_lead = models.BooleanField(_("OPD utama"), default=False)
     status = models.CharField(
-        max_length=10, choices=DispositionStatus.choices, default=DispositionStatus.WAITING
+        _("status"),
+        max_length=10,
+        choices=DispositionStatus.choices,
+        default=DispositionStatus.WAITING,
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditugaskan kepada"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("didisposisikan oleh"),
     )
     note = models.TextField(_("catatan disposisi"), blank=True)
     return_reason = models.TextField(_("alasan pengembalian"), blank=True)
-    created_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("didisposisikan"))
+    accepted_at = models.DateTimeField(_("diterima"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("dikembalikan"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("ditanggapi"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     class Meta:
         ordering = ["-is_lead", "created_at", "id"]
@@ -201,14 +218,21 @@ class Response(models.Model):
     disposition = models.ForeignKey(
         Disposition, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
     )
-    kind = models.CharField(max_length=10, choices=ResponseKind.choices)
-    text = models.TextField()
-    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    kind = models.CharField(_("jenis"), max_length=10, choices=ResponseKind.choices)
+    text = models.TextField(_("isi"))
+    visibility = models.CharField(_("visibilitas"), max_length=10, choices=Visibility.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    opd = models.ForeignKey(OPD, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField()
+    opd = models.ForeignKey(
+        OPD,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("OPD"),
+    )
+    created_at = models.DateTimeField(_("waktu"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -280,8 +304,9 @@ class SlaPolicy(models.Model):
     category = models.ForeignKey(
         "complaints.Category", on_delete=models.CASCADE, null=True, blank=True
     )
-    priority = models.CharField(_("prioritas"), max_length=10, blank=True)
-    channel = models.CharField(_("kanal"), max_length=16, blank=True)
+    # Blank matches every priority / channel.
+    priority = models.CharField(_("prioritas"), max_length=10, blank=True, choices=Priority.choices)
+    channel = models.CharField(_("kanal"), max_length=16, blank=True, choices=Channel.choices)
     amount = models.PositiveIntegerField(_("jumlah"))
     unit = models.CharField(_("satuan"), max_length=16, choices=ClockUnit.choices)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -328,13 +353,17 @@ class SlaClock(models.Model):
     disposition = models.ForeignKey(
         Disposition, on_delete=models.CASCADE, null=True, blank=True, related_name="clocks"
     )
-    kind = models.CharField(max_length=20, choices=ClockKind.choices)
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=ClockKind.choices)
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("kebijakan")
+    )
     amount = models.PositiveIntegerField()
     unit = models.CharField(max_length=16, choices=ClockUnit.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
-    started_at = models.DateTimeField()
-    due_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        _("keadaan"), max_length=10, choices=State.choices, default=State.RUNNING
+    )
+    started_at = models.DateTimeField(_("mulai"))
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     remaining_seconds = models.BigIntegerField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
