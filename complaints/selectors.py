@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from complaints.actors import Actor
 from complaints.models import PUBLIC_STATUSES, Complaint, Reporter
@@ -92,3 +93,27 @@ def public_reports() -> QuerySet:
         .exclude(public_text="")
         .values(*PUBLIC_FIELDS)
     )
+
+
+def complaints_search(queryset: QuerySet[Complaint], query: str) -> QuerySet[Complaint]:
+    """Narrow ``queryset`` to reports whose tracking number, title or text match ``query``.
+
+    PostgreSQL: full-text search (websearch syntax: words, "a phrase", -excluded) on the
+    expression indexed by migration 0004. SQLite (the demo): a case-insensitive substring
+    match, slower but equivalent for single words.
+    """
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    # Exact, upper-cased: both columns are unique-indexed, so the OR below stays indexable.
+    by_number = Q(tracking_number=query.upper()) | Q(lapor_id=query)
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        return queryset.annotate(text_search=SearchVector("title", "text", config="simple")).filter(
+            by_number | Q(text_search=SearchQuery(query, config="simple", search_type="websearch"))
+        )
+    words = Q()
+    for word in query.split():
+        words &= Q(title__icontains=word) | Q(text__icontains=word)
+    return queryset.filter(by_number | words)
