@@ -2,9 +2,10 @@
 
 The heart is ``complaint_transition``: it checks a move against the table in
 ``complaints.workflow`` and the actor's scope, writes the new status and its event in the
-caller's transaction, and schedules side effects on commit. The other services lock the report
-first (``_lock``), so two staff acting at once are serialised on the report's row: the second
-sees the first one's result and gets a clear TransitionError instead of a lost update.
+caller's transaction, and schedules side effects on commit. The other services lock the
+report first (``complaint_lock``), so two staff acting at once are serialised on the report's
+row: the second sees the first one's result and gets a clear TransitionError instead of a lost
+update.
 """
 
 from __future__ import annotations
@@ -87,14 +88,14 @@ NOTIFY_REPORTER_ACTIONS = frozenset(
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def _now(now: datetime | None) -> datetime:
+def aware_now(now: datetime | None) -> datetime:
     now = now or timezone.now()
     if timezone.is_naive(now):
         raise ValueError("Services take aware datetimes only.")
     return now
 
 
-def _lock(complaint: Complaint | int) -> Complaint:
+def complaint_lock(complaint: Complaint | int) -> Complaint:
     """The report's row, locked until the end of the caller's transaction.
 
     Every service that changes a report (or one of its dispositions) takes this lock first,
@@ -286,7 +287,7 @@ def complaint_transition(
 ) -> Event:
     """Move a locked report to its next status and record the move.
 
-    ``complaint`` must have been locked by the caller (``_lock``) inside the current
+    ``complaint`` must have been locked by the caller (``complaint_lock``) inside the current
     transaction. ``target`` is required for table rows whose target is derived (None).
     Raises TransitionError — and changes nothing — when the move, the role or the scope is
     wrong. Sets the status's timestamp and writes the event; notifications are scheduled on
@@ -371,7 +372,7 @@ def _validated_text(title: str, text: str) -> dict:
     return errors
 
 
-def _check_uploads(uploads: Sequence, errors: dict):
+def uploads_check(uploads: Sequence, errors: dict):
     from django.conf import settings
 
     checked = []
@@ -388,7 +389,7 @@ def _check_uploads(uploads: Sequence, errors: dict):
     return checked
 
 
-def _store_attachments(complaint: Complaint, checked_files, now: datetime, response=None):
+def attachments_store(complaint: Complaint, checked_files, now: datetime, response=None):
     for checked in checked_files:
         attachment = Attachment(
             complaint=complaint,
@@ -433,7 +434,7 @@ def complaint_submit(
     Everything is validated before anything is written: on a ValidationError (a dict of
     field → Indonesian messages) nothing is saved. Starts the verification clock.
     """
-    now = _now(now)
+    now = aware_now(now)
     if channel not in Channel.values or channel == Channel.LAPOR:
         raise ValueError(
             f"Unknown intake channel {channel!r}; LAPOR! reports use complaint_receive_from_lapor."
@@ -457,7 +458,7 @@ def complaint_submit(
         errors["incident_date"] = ["Tanggal kejadian tidak boleh di masa depan."]
     if priority not in Priority.values:
         errors["priority"] = ["Prioritas tidak dikenal."]
-    checked_files = _check_uploads(list(attachments), errors)
+    checked_files = uploads_check(list(attachments), errors)
     if errors:
         raise ValidationError(errors)
 
@@ -486,7 +487,7 @@ def complaint_submit(
             created_at=now,
         )
         Reporter.objects.create(complaint=complaint, user=reporter_user, **identity)
-        _store_attachments(complaint, checked_files, now)
+        attachments_store(complaint, checked_files, now)
         clock = clocks.clock_start(complaint=complaint, kind=ClockKind.VERIFICATION, now=now)
         # A new report has no "from" status: the table's source is None.
         complaint.status = None
@@ -545,7 +546,7 @@ def complaint_receive_from_lapor(
     starts at LAPOR!'s disposition time, not at our pull. Idempotency on ``lapor_id`` is the
     caller's (the sync looks the id up first; the unique constraint backs it).
     """
-    now = _now(now)
+    now = aware_now(now)
     identity = {"name": (reporter_name or "")[:150], "nik": "", "email": "", "phone": ""}
     if not is_anonymous:
         try:
@@ -620,7 +621,7 @@ def complaint_verify(
     Flag changes are recorded as their own event (two LAPOR! cases reached the police
     because a flag was forgotten: who set it, and when, must be on record).
     """
-    now = _now(now)
+    now = aware_now(now)
     errors = {}
     if not (public_title or "").strip():
         errors["public_title"] = ["Judul publik wajib diisi."]
@@ -631,7 +632,7 @@ def complaint_verify(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         find_transition(
             COMPLAINT_TRANSITIONS, action=Action.VERIFY, source=complaint.status, role=actor.role
         )
@@ -703,7 +704,7 @@ def complaint_set_flags(
     now: datetime | None = None,
 ) -> Complaint:
     """Admin Kabupaten changes rahasia/anonim after verification, with a reason."""
-    now = _now(now)
+    now = aware_now(now)
     if actor.role != Role.ADMIN_KABUPATEN:
         raise TransitionError(
             "Hanya Admin Kabupaten yang dapat mengubah sifat laporan.", code="forbidden_role"
@@ -711,7 +712,7 @@ def complaint_set_flags(
     if not reason.strip():
         raise ValidationError({"reason": ["Alasan perubahan wajib diisi."]})
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         _flags_update(
             complaint,
             actor,
@@ -731,11 +732,11 @@ def complaint_request_info(
     The reporter has their own clock (10 working days by default), after which the report is
     archived as incomplete.
     """
-    now = _now(now)
+    now = aware_now(now)
     if not (question or "").strip():
         raise ValidationError({"question": ["Pertanyaan untuk pelapor wajib diisi."]})
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         previous = complaint.status
         paused = clocks.clocks_pause(complaint=complaint, now=now)
         started = clocks.clock_start(complaint=complaint, kind=ClockKind.REPORTER_INFO, now=now)
@@ -761,15 +762,15 @@ def complaint_provide_info(
     now: datetime | None = None,
 ) -> Complaint:
     """The reporter answers a request for information; the report returns where it was."""
-    now = _now(now)
+    now = aware_now(now)
     errors = {}
     if not (text or "").strip():
         errors["text"] = ["Keterangan tambahan wajib diisi."]
-    checked = _check_uploads(list(attachments), errors)
+    checked = uploads_check(list(attachments), errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         target = complaint.status_before_wait or Status.RECEIVED
         stopped = clocks.clock_stop(complaint=complaint, kind=ClockKind.REPORTER_INFO, now=now)
         resumed = clocks.clocks_resume(complaint=complaint, now=now)
@@ -787,7 +788,7 @@ def complaint_provide_info(
         )
         complaint.status_before_wait = ""
         complaint.save(update_fields=["status_before_wait"])
-        _store_attachments(complaint, checked, now)
+        attachments_store(complaint, checked, now)
     return complaint
 
 
@@ -800,13 +801,13 @@ def complaint_archive(
     now: datetime | None = None,
 ) -> Complaint:
     """Archive a report that is not a complaint, out of scope, spam or left incomplete."""
-    now = _now(now)
+    now = aware_now(now)
     if reason not in ArchiveReason.values:
         raise ValidationError({"reason": ["Pilih alasan pengarsipan."]})
     if reason == ArchiveReason.OTHER and not note.strip():
         raise ValidationError({"note": ["Jelaskan alasan pengarsipan."]})
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         find_transition(
             COMPLAINT_TRANSITIONS, action=Action.ARCHIVE, source=complaint.status, role=actor.role
         )
@@ -832,14 +833,14 @@ def complaint_mark_duplicate(
     The duplicate's reporter follows the original from then on (seeing its public version
     only). A chain is flattened: marking X a duplicate of a duplicate points X at the root.
     """
-    now = _now(now)
+    now = aware_now(now)
     root = Complaint.objects.get(pk=original.pk)
     while root.duplicate_of_id is not None:
         root = Complaint.objects.get(pk=root.duplicate_of_id)
     if root.pk == complaint.pk:
         raise ValidationError({"original": ["Laporan tidak dapat menjadi duplikat dirinya."]})
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         find_transition(
             COMPLAINT_TRANSITIONS,
             action=Action.MARK_DUPLICATE,
@@ -867,11 +868,11 @@ def complaint_object(
     Each finished disposition goes back to "responded" with a new resolution clock; the
     objection is counted in the evaluation.
     """
-    now = _now(now)
+    now = aware_now(now)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Jelaskan mengapa Anda belum puas."]})
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         find_transition(
             COMPLAINT_TRANSITIONS, action=Action.OBJECT, source=complaint.status, role=actor.role
         )
@@ -926,9 +927,9 @@ def complaint_object(
 
 def complaint_close(*, complaint: Complaint, actor: Actor, now: datetime | None = None):
     """Close a finished report (the objection window passed) or an escalated one."""
-    now = _now(now)
+    now = aware_now(now)
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         find_transition(
             COMPLAINT_TRANSITIONS, action=Action.CLOSE, source=complaint.status, role=actor.role
         )
@@ -956,13 +957,13 @@ def complaint_escalate(
     The regency keeps tracking it; its own clocks and open dispositions' clocks stop
     counting against Kudus.
     """
-    now = _now(now)
+    now = aware_now(now)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Alasan eskalasi wajib diisi."]})
     if not institution.is_active:
         raise ValidationError({"institution": ["Instansi tujuan tidak aktif."]})
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         find_transition(
             COMPLAINT_TRANSITIONS, action=Action.ESCALATE, source=complaint.status, role=actor.role
         )
@@ -994,9 +995,9 @@ def complaint_apply_lapor_status(
     """
     from complaints.actors import LAPOR
 
-    now = _now(now)
+    now = aware_now(now)
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         if complaint.status == target:
             return None
         if target == Status.ARCHIVED:
@@ -1029,13 +1030,13 @@ def reporter_anonymise(
     at sending time), so blanking that row removes it from every page, export and queued
     notification. The report becomes anonim.
     """
-    now = _now(now)
+    now = aware_now(now)
     if actor.role != Role.ADMIN_KABUPATEN:
         raise TransitionError(
             "Hanya Admin Kabupaten yang dapat menganonimkan pelapor.", code="forbidden_role"
         )
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         Reporter.objects.filter(complaint=complaint).update(
             name="", nik="", phone="", email="", user=None, anonymised_at=now
         )

@@ -18,13 +18,13 @@ from django.db import transaction
 from complaints.actors import Actor
 from complaints.models import Complaint, Status
 from complaints.services import (
-    _check_uploads,
-    _lock,
-    _now,
-    _store_attachments,
+    attachments_store,
+    aware_now,
     check_scope,
+    complaint_lock,
     complaint_transition,
     event_write,
+    uploads_check,
 )
 from complaints.workflow import (
     COMPLAINT_TRANSITIONS,
@@ -90,7 +90,7 @@ def disposition_create(
     its initial-response and resolution clocks; the first disposition stops the
     verification clock.
     """
-    now = _now(now)
+    now = aware_now(now)
     opds = list(dict.fromkeys(opds))
     if not opds:
         raise ValidationError({"opds": ["Pilih minimal satu OPD."]})
@@ -100,7 +100,7 @@ def disposition_create(
     if inactive:
         raise ValidationError({"opds": [f"OPD tidak aktif: {', '.join(inactive)}."]})
     with transaction.atomic():
-        complaint = _lock(complaint)
+        complaint = complaint_lock(complaint)
         find_transition(
             COMPLAINT_TRANSITIONS,
             action=Action.DISPOSITION,
@@ -191,7 +191,7 @@ def _opd_has_admin(opd: OPD) -> bool:
 def _lock_disposition(disposition: Disposition | int) -> tuple[Complaint, Disposition]:
     pk = disposition.pk if isinstance(disposition, Disposition) else disposition
     complaint_id = Disposition.objects.values_list("complaint_id", flat=True).get(pk=pk)
-    complaint = _lock(complaint_id)
+    complaint = complaint_lock(complaint_id)
     return complaint, Disposition.objects.select_for_update().get(pk=pk)
 
 
@@ -239,7 +239,7 @@ def disposition_accept(
     *, disposition: Disposition, actor: Actor, now: datetime | None = None
 ) -> Disposition:
     """The OPD accepts a disposition as within its duties."""
-    now = _now(now)
+    now = aware_now(now)
     with transaction.atomic():
         complaint, disposition = _lock_disposition(disposition)
         return _move(complaint, disposition, action=Action.ACCEPT, actor=actor, now=now)
@@ -249,7 +249,7 @@ def disposition_return(
     *, disposition: Disposition, actor: Actor, reason: str, now: datetime | None = None
 ) -> Disposition:
     """The OPD returns a misrouted disposition (not its tupoksi), with a required reason."""
-    now = _now(now)
+    now = aware_now(now)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Alasan pengembalian wajib diisi."]})
     with transaction.atomic():
@@ -271,7 +271,7 @@ def disposition_assign(
     *, disposition: Disposition, actor: Actor, assignee, now: datetime | None = None
 ) -> Disposition:
     """Assign a disposition to an Admin OPD of the same OPD or one of its sub-units."""
-    now = _now(now)
+    now = aware_now(now)
     with transaction.atomic():
         complaint, disposition = _lock_disposition(disposition)
         if actor.role not in (Role.ADMIN_OPD, Role.PEJABAT_PENGHUBUNG, Role.ADMIN_KABUPATEN):
@@ -323,13 +323,13 @@ def response_add(
     reporter. Responses are never edited. By default a response to a rahasia report is for
     the reporter only, otherwise public.
     """
-    now = _now(now)
+    now = aware_now(now)
     if kind not in ResponseKind.values:
         raise ValidationError({"kind": ["Jenis tanggapan tidak dikenal."]})
     errors = {}
     if len((text or "").strip()) < RESPONSE_MIN_LENGTH:
         errors["text"] = [f"Tanggapan minimal {RESPONSE_MIN_LENGTH} karakter."]
-    checked = _check_uploads(list(attachments), errors)
+    checked = uploads_check(list(attachments), errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -375,7 +375,7 @@ def response_add(
             opd=disposition.opd,
             created_at=now,
         )
-        _store_attachments(complaint, checked, now, response=response)
+        attachments_store(complaint, checked, now, response=response)
         data = {
             "response": response.pk,
             "kind": kind,
