@@ -28,11 +28,13 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import (
     Attachment,
     Category,
+    CitizenProfile,
     Classification,
     Complaint,
     Desa,
     Event,
     Kecamatan,
+    Rating,
     Reporter,
     Status,
 )
@@ -326,6 +328,25 @@ class ReporterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = (("anonymised_at", admin.EmptyFieldListFilter),)
     # Exact matches: finding a person's reports for an erasure request, not browsing.
     search_fields = ("=complaint__tracking_number", "=nik", "=phone", "=email")
+    show_full_result_count = False
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("complaint", "score", "created_at")
+    list_select_related = ("complaint",)
+    list_filter = ("score",)
+    search_fields = ("=complaint__tracking_number",)
+    show_full_result_count = False
+
+
+@admin.register(CitizenProfile)
+class CitizenProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "phone", "email_verified_at", "created_at")
+    list_select_related = ("user",)
+    list_filter = (("email_verified_at", admin.EmptyFieldListFilter),)
+    search_fields = ("=user__username", "=user__email", "=phone")
+    readonly_fields = ("user", "created_at")
     show_full_result_count = False
 
 

@@ -4,6 +4,7 @@ The suite runs on the real PostgreSQL and Redis named by DATABASE_URL and REDIS_
 Makefile's `test` target sets them); it refuses to run on SQLite.
 """
 
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,10 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "The test suite needs PostgreSQL: run `make test` or set DATABASE_URL=postgres://..."
         )
+    # Parallel workers share one Redis: give each its own cache keys (cached calendars, rate
+    # limit counters), so one worker's test data never leaks into another's.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
     # Hashing test passwords with PBKDF2 would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -16,11 +16,13 @@ from django.utils import timezone
 from complaints.models import (
     Attachment,
     Category,
+    CitizenProfile,
     Classification,
     Complaint,
     Desa,
     Event,
     Kecamatan,
+    Rating,
     Reporter,
     Status,
 )
@@ -121,9 +123,12 @@ def world():
         started_at=now,
         due_at=now + timedelta(days=3),
     )
+    rating = Rating.objects.create(complaint=complaint, score=4, comment="Cepat.", created_at=now)
+    profile = CitizenProfile.objects.create(user=officer, phone="+6281234567899")
     rows = [
         kecamatan, desa, classification, category, complaint, reporter, attachment, event,
-        opd, institution, staff_role, disposition, response, holiday, policy, clock,
+        opd, institution, staff_role, disposition, response, holiday, policy, clock, rating,
+        profile,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 
