@@ -397,3 +397,47 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+class Rating(models.Model):
+    """The reporter's verdict on a finished report: 1–5 and a comment, given once."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("nilai"))
+    comment = models.TextField(_("komentar"), blank=True)
+    created_at = models.DateTimeField(_("waktu"))
+
+    class Meta:
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id}: {self.score}"
+
+
+class CitizenProfile(models.Model):
+    """A citizen's account details beyond Django's user: the phone they may log in with.
+
+    A citizen account never holds a staff role (StaffRole is for staff only).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen_profile"
+    )
+    phone = models.CharField(
+        _("telepon (E.164)"), max_length=20, null=True, blank=True, unique=True
+    )
+    email_verified_at = models.DateTimeField(_("e-mail terverifikasi"), null=True, blank=True)
+    created_at = models.DateTimeField(_("terdaftar"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("akun warga")
+        verbose_name_plural = _("akun warga")
+
+    def __str__(self):
+        return str(self.user)

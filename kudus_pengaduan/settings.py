@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_htmx",
+    "django_ratelimit",
     "complaints",
     "disposition",
     "lapor_sync",
@@ -107,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a rate-limit refusal raised by a view into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "kudus_pengaduan.urls"
@@ -223,7 +226,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# Citizens log in on the site; staff get their own login with the back-office (issue 4).
+LOGIN_URL = "complaints:login"
+LOGIN_REDIRECT_URL = "complaints:my_reports"
+LOGOUT_REDIRECT_URL = "complaints:home"
+AUTHENTICATION_BACKENDS = [
+    # A citizen logs in with the e-mail address or the phone number they registered with.
+    "complaints.auth.EmailOrPhoneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -295,6 +306,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 # for every subdomain; this site cannot opt in on its own, so the deploy check's reminder
 # (security.W021) is noise here until SECURE_HSTS_PRELOAD=1 is chosen for the whole domain.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# django-ratelimit lists only third-party Redis clients as supported; Django's own RedisCache
+# increments atomically too. Without Redis (the single-process demo) the local-memory cache is
+# shared by the only process that counts.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"] + (
+    [] if REDIS_URL else ["django_ratelimit.E003"]
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -312,6 +329,27 @@ REST_FRAMEWORK = {
 # --- Product settings -----------------------------------------------------------------------
 # Prefix of the public tracking number, e.g. KDS-4F7K-9M2Q.
 TRACKING_PREFIX = env.str("TRACKING_PREFIX", default="KDS")
+
+# --- Citizen website ----------------------------------------------------------------------
+# Abuse limits (django-ratelimit rates: N/s, N/m, N/h, N/d). Submission is limited per IP and
+# per contact (phone or e-mail); tracking look-ups per IP so access codes cannot be guessed.
+RATELIMIT_SUBMIT_IP_HOURLY = env.str("RATELIMIT_SUBMIT_IP_HOURLY", default="5/h")
+RATELIMIT_SUBMIT_IP_DAILY = env.str("RATELIMIT_SUBMIT_IP_DAILY", default="20/d")
+RATELIMIT_SUBMIT_CONTACT_DAILY = env.str("RATELIMIT_SUBMIT_CONTACT_DAILY", default="5/d")
+RATELIMIT_TRACKING_IP = env.str("RATELIMIT_TRACKING_IP", default="20/h")
+RATELIMIT_ACCOUNT_IP = env.str("RATELIMIT_ACCOUNT_IP", default="10/h")
+RATELIMIT_VIEW = "complaints.views.errors.rate_limited"
+# Behind a reverse proxy the client address is in X-Forwarded-For (the proxy must set it).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Trigram similarity (0–1) above which a public report is shown as similar before submitting.
+SIMILAR_REPORTS_THRESHOLD = float(env.str("SIMILAR_REPORTS_THRESHOLD", default="0.3"))
+SIMILAR_REPORTS_DAYS = env_int("SIMILAR_REPORTS_DAYS", 180, minimum=1)
+# Map tiles for the location pin; the form works without them (the map degrades to fields).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+# SMS/WhatsApp to reporters: a dotted path to a gateway class (complaints.messaging); the
+# default writes messages to the log. A provider is plugged in by naming its class.
+SMS_BACKEND = env.str("SMS_BACKEND", default="complaints.messaging.LoggingSmsBackend")
 # Kemendagri code of the regency, to filter the national wilayah list.
 REGION_CODE = "3319"
 

@@ -59,6 +59,43 @@ from disposition.models import (
     StaffRole,
 )
 
+__all__ = [
+    "TEXT_MIN_LENGTH",
+    "TEXT_MAX_LENGTH",
+    "TITLE_MAX_LENGTH",
+    "TRACKING_ALPHABET",
+    "PUBLIC_LOCATION_PLACES",
+    "NOTIFY_REPORTER_ACTIONS",
+    "aware_now",
+    "complaint_lock",
+    "new_tracking_number",
+    "new_access_code",
+    "access_code_hash",
+    "access_code_matches",
+    "round_public_location",
+    "normalise_phone",
+    "normalise_nik",
+    "event_write",
+    "opd_has_active_admin",
+    "check_scope",
+    "complaint_transition",
+    "uploads_check",
+    "attachments_store",
+    "complaint_submit",
+    "complaint_receive_from_lapor",
+    "complaint_verify",
+    "complaint_set_flags",
+    "complaint_request_info",
+    "complaint_provide_info",
+    "complaint_archive",
+    "complaint_mark_duplicate",
+    "complaint_object",
+    "complaint_close",
+    "complaint_escalate",
+    "complaint_apply_lapor_status",
+    "reporter_anonymise",
+]
+
 TEXT_MIN_LENGTH = 20
 TEXT_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 200
