@@ -39,7 +39,7 @@ install: $(STAMP)
 
 # var/ is not in git: the SQLite file, the filesystem broker's folders, uploads, static files.
 dirs:
-	@mkdir -p var/celery/queue var/celery/processed var/media var/static
+	@mkdir -p var/celery/queue var/celery/processed var/celery/control var/media var/static
 
 # Everything but `test` runs on the embedded default unless the environment names servers.
 run migrate worker beat shell lint: export DEBUG ?= 1
