@@ -35,6 +35,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# axe-core for the browser tests' accessibility checks (package-lock.json pins it).
+NODE_STAMP := node_modules/.installed-stamp
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 install: $(STAMP)
 
 # var/ is not in git: the SQLite file, the filesystem broker's folders, uploads, static files.
@@ -52,7 +58,7 @@ run: $(STAMP) dirs
 
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kudus_pengaduan
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
-test: $(STAMP) dirs
+test: $(STAMP) $(NODE_STAMP) dirs
 	@$(BIN)/python docker/wait_for_services.py --timeout 30
 	@rc=0; $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DB) $(ARGS) || rc=$$?; \
 	if [[ $$rc -eq 5 && -n "$(ALLOW_NO_TESTS)" ]]; then \
