@@ -141,9 +141,15 @@ class TransitionError(Exception):
         self.message = message
 
 
-def find_transition(table, *, action: str, source, role) -> Transition:
-    """The row allowing ``role`` to take ``action`` from ``source``, or a TransitionError."""
-    rows = [t for t in table if t.action == action]
+def find_transition(table, *, action: str, source, role, target=None) -> Transition:
+    """The row allowing ``role`` to take ``action`` from ``source``, or a TransitionError.
+
+    ``target`` picks among rows of one action that lead to different statuses (LAPOR! may
+    archive or finish an escalated report); rows with a derived target match any.
+    """
+    rows = [
+        t for t in table if t.action == action and (target is None or t.target in (None, target))
+    ]
     if not rows:
         raise TransitionError(f"Tindakan tidak dikenal: {action}.", code="unknown_action")
     from_source = [t for t in rows if source in t.source]

@@ -96,6 +96,7 @@ __all__ = [
     "reporter_anonymise",
 ]
 
+FIRST_TIME_STAMPS = frozenset({"verified_at", "dispositioned_at", "responded_at"})
 TEXT_MIN_LENGTH = 20
 TEXT_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 200
@@ -333,7 +334,11 @@ def complaint_transition(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("complaint_transition must run inside the caller's transaction.")
     row = find_transition(
-        COMPLAINT_TRANSITIONS, action=action, source=complaint.status, role=actor.role
+        COMPLAINT_TRANSITIONS,
+        action=action,
+        source=complaint.status,
+        role=actor.role,
+        target=target,
     )
     if check_actor_scope:
         check_scope(complaint, actor, disposition=disposition)
@@ -353,9 +358,9 @@ def complaint_transition(
         Status.ESCALATED: "escalated_at",
     }.get(new_status)
     update_fields = ["status", "updated_at"]
-    # The first time counts for "responded" and "dispositioned" (the evaluation measures time
-    # to the first answer); the others record the latest.
-    if stamp and not (stamp in ("responded_at", "dispositioned_at") and getattr(complaint, stamp)):
+    # The first time counts for verification, disposition and the first answer (the
+    # evaluation measures time to each); the others record the latest.
+    if stamp and not (stamp in FIRST_TIME_STAMPS and getattr(complaint, stamp)):
         setattr(complaint, stamp, now)
         update_fields.append(stamp)
     complaint.save(update_fields=update_fields)
@@ -970,13 +975,14 @@ def complaint_close(*, complaint: Complaint, actor: Actor, now: datetime | None 
         find_transition(
             COMPLAINT_TRANSITIONS, action=Action.CLOSE, source=complaint.status, role=actor.role
         )
-        stopped = clocks.clock_stop(complaint=complaint, kind=ClockKind.OBJECTION, now=now)
+        # The reporter's objection window ends unused: cancelled, not a deadline met or missed.
+        cancelled = clocks.clocks_cancel(complaint=complaint, now=now, kinds=[ClockKind.OBJECTION])
         complaint_transition(
             complaint=complaint,
             action=Action.CLOSE,
             actor=actor,
             now=now,
-            data={"clocks": [stopped] if stopped else []},
+            data={"clocks": cancelled},
         )
     return complaint
 

@@ -408,3 +408,45 @@ def test_system_cannot_verify(world):
             is_anonymous=False,
             now=NOW,
         )
+
+
+def test_lapor_finishing_an_escalated_report_finishes_it(world):
+    complaint = reach(world, Status.ESCALATED)
+    cs.complaint_apply_lapor_status(
+        complaint=complaint, target=Status.FINISHED, status_name="Selesai", now=NOW
+    )
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.archive_reason) == (Status.FINISHED, "")
+
+
+def test_lapor_cannot_finish_a_report_it_did_not_take_over(world):
+    from complaints.workflow import TransitionError
+
+    complaint = reach(world, Status.DISPOSITIONED)
+    with pytest.raises(TransitionError) as excinfo:
+        cs.complaint_apply_lapor_status(complaint=complaint, target=Status.FINISHED, now=NOW)
+    assert excinfo.value.code == "invalid_status"
+
+
+def test_closing_ends_the_objection_window_without_a_verdict(world):
+    complaint = reach(world, Status.FINISHED)
+    cs.complaint_close(complaint=complaint, actor=SYSTEM, now=NOW + timedelta(days=20))
+    window = complaint.clocks.get(kind=ClockKind.OBJECTION)
+    assert (window.state, window.met) == (SlaClock.State.CANCELLED, None)
+
+
+def test_verification_time_is_the_first_one(world):
+    complaint = reach(world, Status.VERIFIED)
+    first = Complaint.objects.get(pk=complaint.pk).verified_at
+    cs.complaint_request_info(
+        complaint=complaint, actor=world.ak, question="RT berapa?", now=NOW + timedelta(days=1)
+    )
+    cs.complaint_provide_info(
+        complaint=complaint,
+        actor=reporter_actor(complaint_id=complaint.pk),
+        text="RT 03.",
+        now=NOW + timedelta(days=2),
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == Status.VERIFIED
+    assert complaint.verified_at == first
