@@ -255,13 +255,18 @@ def event_write(
     return event
 
 
-def _schedule_event_processing() -> None:
+def _send_process_pending_events() -> None:
     # By name: services sit below tasks and must not import them. The beat sweep catches any
     # event whose message is lost (a broker hiccup at commit time).
-    transaction.on_commit(
-        lambda: current_app.send_task("complaints.tasks.process_pending_events"),
-        robust=True,
-    )
+    current_app.send_task("complaints.tasks.process_pending_events")
+
+
+def _schedule_event_processing() -> None:
+    """Process the outbox once this transaction commits: one task per transaction, however
+    many events it wrote (the task drains every pending event)."""
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _send_process_pending_events for _ids, callback, _robust in pending):
+        transaction.on_commit(_send_process_pending_events, robust=True)
 
 
 def opd_has_active_admin(opd_id: int) -> bool:
