@@ -54,6 +54,12 @@ class Action:
     NOTE = "note"
     FLAGS_CHANGED = "flags_changed"
     ANONYMISE = "anonymise"
+    # A citizen linked a report filed without an account to their account.
+    ACCOUNT_LINKED = "account_linked"
+    # The reporter rated the outcome.
+    RATE = "rate"
+    # A new access code was sent to the reporter's contact (the event holds neither).
+    ACCESS_CODE_RESENT = "access_code_resent"
     CLOCK = "clock"
 
 

@@ -195,7 +195,7 @@ def _lock_disposition(disposition: Disposition | int) -> tuple[Complaint, Dispos
     return complaint, Disposition.objects.select_for_update().get(pk=pk)
 
 
-def _move(complaint, disposition, *, action, actor, now, reason="", data=None):
+def _move(complaint, disposition, *, action, actor, now, reason="", data=None, notify=False):
     """Take a disposition move from the table and record it; then re-derive the report."""
     row = find_transition(
         DISPOSITION_TRANSITIONS, action=action, source=disposition.status, role=actor.role
@@ -230,6 +230,7 @@ def _move(complaint, disposition, *, action, actor, now, reason="", data=None):
         to_status=row.target,
         reason=reason,
         data=data,
+        notify=notify,
     )
     _apply_derived_status(complaint, actor, now)
     return disposition
@@ -383,7 +384,17 @@ def response_add(
             "clocks": [c for c in clock_changes if c],
         }
         if action in (Action.RESPOND_INITIAL, Action.RESPOND_FINAL):
-            _move(complaint, disposition, action=action, actor=actor, now=now, data=data)
+            # The reporter hears of every answer meant for them, also when the report's
+            # status does not change (a second OPD's answer).
+            _move(
+                complaint,
+                disposition,
+                action=action,
+                actor=actor,
+                now=now,
+                data=data,
+                notify=visibility != Visibility.INTERNAL,
+            )
         else:
             if actor.role == Role.PEJABAT_PENGHUBUNG:
                 data["in_place_of_admin_opd"] = True

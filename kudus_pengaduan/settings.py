@@ -232,9 +232,11 @@ LOGIN_URL = "complaints:login"
 LOGIN_REDIRECT_URL = "complaints:my_reports"
 LOGOUT_REDIRECT_URL = "complaints:home"
 AUTHENTICATION_BACKENDS = [
+    # Staff (and the Django admin) log in by username. First, so that a login made without
+    # naming a backend (force_login, a management command) is a plain one.
+    "django.contrib.auth.backends.ModelBackend",
     # A citizen logs in with the e-mail address or the phone number they registered with.
     "complaints.auth.EmailOrPhoneBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # --- Internationalisation -------------------------------------------------------------------

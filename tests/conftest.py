@@ -80,7 +80,12 @@ def other_pejabat_penghubung(other_opd):
 
 @pytest.fixture
 def citizen(db):
-    return UserFactory(username="warga")
+    """A citizen account (with its profile: what the citizen login looks for)."""
+    from complaints.models import CitizenProfile
+
+    user = UserFactory(username="warga")
+    CitizenProfile.objects.create(user=user, phone="+6281229990001")
+    return user
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from celery import current_app
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -72,6 +73,10 @@ __all__ = [
     "new_access_code",
     "access_code_hash",
     "access_code_matches",
+    "access_code_stash",
+    "access_code_stashed",
+    "access_code_forget",
+    "ACCESS_CODE_STASH_SECONDS",
     "round_public_location",
     "normalise_phone",
     "normalise_nik",
@@ -96,6 +101,10 @@ __all__ = [
     "reporter_anonymise",
 ]
 
+# How long a just-issued access code waits in the cache for the notification that carries it
+# (the sweep runs every minute; hours cover a worker outage without keeping codes for days).
+# Past that, the notification explains how to ask for a new code instead.
+ACCESS_CODE_STASH_SECONDS = 6 * 3600
 FIRST_TIME_STAMPS = frozenset({"verified_at", "dispositioned_at", "responded_at"})
 TEXT_MIN_LENGTH = 20
 TEXT_MAX_LENGTH = 5000
@@ -165,6 +174,29 @@ def access_code_matches(complaint: Complaint, code: str) -> bool:
     return secrets.compare_digest(
         complaint.access_code_hash, access_code_hash(complaint.tracking_number, code)
     )
+
+
+def _stash_key(event: Event) -> str:
+    # The tracking number too: event ids start again in a new database, a cache may not.
+    return f"tracking:code-for-event:{event.complaint.tracking_number}:{event.pk}"
+
+
+def access_code_stash(*, event: Event, access_code: str) -> None:
+    """Keep ``access_code`` until the notification of ``event`` is sent (module docstring).
+
+    Call inside the transaction that wrote the event: the sweep is enqueued on commit, so the
+    code is in the cache before the notification can be sent.
+    """
+    cache.set(_stash_key(event), access_code, ACCESS_CODE_STASH_SECONDS)
+
+
+def access_code_stashed(event: Event) -> str | None:
+    """The code waiting for ``event``'s notification, or None (none, or expired)."""
+    return cache.get(_stash_key(event))
+
+
+def access_code_forget(event: Event) -> None:
+    cache.delete(_stash_key(event))
 
 
 def round_public_location(value: Decimal | float | None) -> Decimal | None:
@@ -398,7 +430,9 @@ def _validated_identity(*, name, nik, phone, email, is_anonymous) -> dict:
     except ValidationError as exc:
         errors["reporter_phone"] = exc.messages
     email = (email or "").strip().lower()
-    if email:
+    if len(email) > 254:  # RFC 5321's limit, and the column's
+        errors["reporter_email"] = ["Alamat e-mail terlalu panjang."]
+    elif email:
         try:
             validate_email(email)
             identity["email"] = email
@@ -538,7 +572,7 @@ def complaint_submit(
         clock = clocks.clock_start(complaint=complaint, kind=ClockKind.VERIFICATION, now=now)
         # A new report has no "from" status: the table's source is None.
         complaint.status = None
-        complaint_transition(
+        event = complaint_transition(
             complaint=complaint,
             action=Action.SUBMIT,
             actor=actor,
@@ -546,6 +580,8 @@ def complaint_submit(
             data={"channel": channel, "attachments": len(checked_files), "clocks": [clock]},
             check_actor_scope=False,
         )
+        # The confirmation e-mail/SMS carries the code; the event never does.
+        access_code_stash(event=event, access_code=access_code)
     return complaint, access_code
 
 

@@ -451,3 +451,9 @@ def test_verification_time_is_the_first_one(world):
     complaint.refresh_from_db()
     assert complaint.status == Status.VERIFIED
     assert complaint.verified_at == first
+
+
+def test_an_overlong_email_is_refused_not_crashed(world):
+    with pytest.raises(ValidationError) as excinfo:
+        submit(world, reporter_email="a" * 250 + "@example.test")
+    assert excinfo.value.message_dict["reporter_email"] == ["Alamat e-mail terlalu panjang."]

@@ -36,6 +36,7 @@ from complaints.models import (
     ArchiveReason,
     Category,
     Channel,
+    CitizenProfile,
     Classification,
     Complaint,
     Desa,
@@ -55,6 +56,7 @@ from disposition.models import (
     StaffRole,
 )
 
+WARGA_PHONE = "+6281229990001"
 DEMO_PASSWORD = "demo-kudus-2026"  # noqa: S105 - printed for testers; DEBUG-only accounts
 # Below this many reports the database is taken to be a fresh demo and gets its history.
 MIN_COMPLAINTS = 30
@@ -547,7 +549,7 @@ class _Demo:
         if scenario.warga:
             warga = self.users["warga"]
             actor = reporter_actor(user=warga)
-            name, phone, email, user = warga.get_full_name(), "081229990001", warga.email, warga
+            name, phone, email, user = warga.get_full_name(), WARGA_PHONE, warga.email, warga
         else:
             staff_entry = scenario.channel in (Channel.WHATSAPP, Channel.OFFLINE)
             actor = self.ak if staff_entry else reporter_actor()
@@ -786,13 +788,19 @@ class Command(BaseCommand):
             note = "created" if created else "exists"
             if account.role is not None:
                 note = self._ensure_role(user, account, note)
+            elif not account.superuser:
+                # A citizen logs in on the site with e-mail or phone: that needs the profile.
+                CitizenProfile.objects.get_or_create(
+                    user=user,
+                    defaults={"phone": WARGA_PHONE, "email_verified_at": timezone.now()},
+                )
             users[account.username] = user
             if account.superuser:
                 role_label = "Superuser (Django admin)"
             elif account.role:
                 role_label = str(account.role.label)
             else:
-                role_label = "Warga (pelapor)"
+                role_label = f"Warga (pelapor): masuk dengan {user.email} atau 0{WARGA_PHONE[3:]}"
             rows.append((account.username, role_label, account.opd or "-", note))
         return users, rows
 
