@@ -249,6 +249,13 @@ class Complaint(models.Model):
             models.Index(fields=["category", "-created_at"], name="complaint_category_created"),
             models.Index(fields=["kecamatan", "-created_at"], name="complaint_kec_created"),
             models.Index(fields=["channel", "-created_at"], name="complaint_channel_created"),
+            # The public list and home page: newest public reports first, keyset-paged.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="complaint_public_recent",
+                condition=Q(is_secret=False, status__in=sorted(PUBLIC_STATUSES))
+                & ~Q(public_text=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
