@@ -22,7 +22,7 @@ PYTEST_DB ?= $(if $(CI),--create-db,--reuse-db)
 # Set by .ci/run: pytest's "no tests collected" (exit code 5) then counts as success.
 ALLOW_NO_TESTS ?=
 
-.PHONY: help install dirs run test lint migrate worker beat shell
+.PHONY: help install dirs run test lint migrate worker beat shell messages
 
 help:
 	@echo "make run      install, migrate, load reference and demo data, serve at http://127.0.0.1:8000 with a Celery worker"
@@ -83,3 +83,10 @@ beat: $(STAMP) dirs
 
 shell: $(STAMP) dirs
 	$(MANAGE) shell
+
+# Refresh the English catalog after changing texts: translate the new entries in
+# locale/en/LC_MESSAGES/django.po, then run it again to compile (needs GNU gettext).
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en $(I18N_IGNORE)
+	$(MANAGE) compilemessages -l en $(I18N_IGNORE)

@@ -8,6 +8,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
 # What a reporter or an OPD may attach: photos and PDF documents.
@@ -49,22 +50,27 @@ def attachment_check(upload) -> CheckedFile:
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         raise ValidationError(
-            f"Berkas “{name}” terlalu besar (maksimal {max_bytes // (1024 * 1024)} MB).",
+            gettext("Berkas “%(name)s” terlalu besar (maksimal %(mb)s MB).")
+            % {"name": name, "mb": max_bytes // (1024 * 1024)},
             code="file_too_large",
         )
     content = upload.read(max_bytes + 1)
     if len(content) > max_bytes:
         raise ValidationError(
-            f"Berkas “{name}” terlalu besar (maksimal {max_bytes // (1024 * 1024)} MB).",
+            gettext("Berkas “%(name)s” terlalu besar (maksimal %(mb)s MB).")
+            % {"name": name, "mb": max_bytes // (1024 * 1024)},
             code="file_too_large",
         )
     if not content:
-        raise ValidationError(f"Berkas “{name}” kosong.", code="file_empty")
+        raise ValidationError(
+            gettext("Berkas “%(name)s” kosong.") % {"name": name}, code="file_empty"
+        )
     kind = filetype.guess(content)
     content_type = kind.mime if kind else ""
     if content_type not in ALLOWED_TYPES:
         raise ValidationError(
-            f"Berkas “{name}” bukan foto (JPEG, PNG, WebP) atau PDF.", code="file_type"
+            gettext("Berkas “%(name)s” bukan foto (JPEG, PNG, WebP) atau PDF.") % {"name": name},
+            code="file_type",
         )
     if content_type in IMAGE_TYPES:
         content = _image_without_gps(content, content_type, name)
@@ -85,7 +91,8 @@ def _image_without_gps(content: bytes, content_type: str, name: str) -> bytes:
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError(
-            f"Foto “{name}” rusak atau tidak dapat dibaca.", code="file_broken"
+            gettext("Foto “%(name)s” rusak atau tidak dapat dibaca.") % {"name": name},
+            code="file_broken",
         ) from exc
     exif = image.getexif()
     if EXIF_GPS_TAG not in exif:

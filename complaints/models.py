@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class Channel(models.TextChoices):
@@ -146,7 +147,11 @@ class Desa(models.Model):
         verbose_name_plural = _("desa/kelurahan")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        # "Desa Jepang"; a translation may put the kind after the name ("Jepang Village").
+        return pgettext("desa or kelurahan, then its name", "%(kind)s %(name)s") % {
+            "kind": self.get_kind_display(),
+            "name": self.name,
+        }
 
 
 class Complaint(models.Model):

@@ -33,6 +33,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from complaints.messaging import SMS_MAX_LENGTH, send_sms
 from complaints.models import ArchiveReason, Channel, Event, OutboxState, Reporter, Status
@@ -151,7 +152,8 @@ def notice_for(event: Event) -> Notice | None:
     if event.action == Action.SUBMIT:
         code = access_code_stashed(event)
         return Notice(
-            subject=f"Laporan {number}: {Status.RECEIVED.label}",
+            subject=gettext("Laporan %(number)s: %(status)s")
+            % {"number": number, "status": Status.RECEIVED.label},
             template="submitted",
             context={
                 "access_code": code,
@@ -166,7 +168,7 @@ def notice_for(event: Event) -> Notice | None:
             return None  # expired unsent: the reporter asks again
         channel = (event.data or {}).get("channel", "email")
         return Notice(
-            subject=f"Kode akses baru untuk laporan {number}",
+            subject=gettext("Kode akses baru untuk laporan %(number)s") % {"number": number},
             template="access_code",
             context={"access_code": code},
             channels=frozenset({channel}),
@@ -238,8 +240,12 @@ def _response_notice(event: Event) -> Notice | None:
         status_event = None
     new_status = Status(status_event.to_status) if status_event else None
     return Notice(
-        subject=f"Laporan {event.complaint.tracking_number}: "
-        f"{ResponseKind(response.kind).label.lower()} dari {opd}",
+        subject=gettext("Laporan %(number)s: %(kind)s dari %(opd)s")
+        % {
+            "number": event.complaint.tracking_number,
+            "kind": ResponseKind(response.kind).label.lower(),
+            "opd": opd,
+        },
         template="response",
         context={
             "response": response,
@@ -271,7 +277,8 @@ def _status_notice(event: Event) -> Notice | None:
     data = event.data or {}
     archive_reason = data.get("archive_reason", "")
     return Notice(
-        subject=f"Laporan {event.complaint.tracking_number}: {status.label}",
+        subject=gettext("Laporan %(number)s: %(status)s")
+        % {"number": event.complaint.tracking_number, "status": status.label},
         template="status_changed",
         context={
             "event": event,

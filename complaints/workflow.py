@@ -12,6 +12,8 @@ complaints dispositioned to its own OPD; a reporter only on their own report.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from complaints.models import Status
 from disposition.models import DispositionStatus, Role
 
@@ -157,19 +159,26 @@ def find_transition(table, *, action: str, source, role, target=None) -> Transit
         t for t in table if t.action == action and (target is None or t.target in (None, target))
     ]
     if not rows:
-        raise TransitionError(f"Tindakan tidak dikenal: {action}.", code="unknown_action")
+        raise TransitionError(
+            gettext("Tindakan tidak dikenal: %(action)s.") % {"action": action},
+            code="unknown_action",
+        )
     from_source = [t for t in rows if source in t.source]
     if not from_source:
         statuses = DispositionStatus if table is DISPOSITION_TRANSITIONS else Status
-        label = statuses(source).label if source is not None else "baru"
+        label = statuses(source).label if source is not None else gettext("baru")
         raise TransitionError(
-            f"Tindakan ini tidak dapat dilakukan pada status “{label}”.", code="invalid_status"
+            gettext("Tindakan ini tidak dapat dilakukan pada status “%(status)s”.")
+            % {"status": label},
+            code="invalid_status",
         )
     for t in from_source:
         if role in t.roles:
             return t
     raise TransitionError(
-        f"Peran {Role(role).label} tidak berwenang melakukan tindakan ini.", code="forbidden_role"
+        gettext("Peran %(role)s tidak berwenang melakukan tindakan ini.")
+        % {"role": Role(role).label},
+        code="forbidden_role",
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from complaints.actors import Actor
 from complaints.models import Complaint, Status
@@ -93,12 +94,14 @@ def disposition_create(
     now = aware_now(now)
     opds = list(dict.fromkeys(opds))
     if not opds:
-        raise ValidationError({"opds": ["Pilih minimal satu OPD."]})
+        raise ValidationError({"opds": [gettext("Pilih minimal satu OPD.")]})
     if lead is not None and lead not in opds:
-        raise ValidationError({"lead": ["OPD utama harus salah satu OPD tujuan."]})
+        raise ValidationError({"lead": [gettext("OPD utama harus salah satu OPD tujuan.")]})
     inactive = [o.short_name for o in opds if not o.is_active]
     if inactive:
-        raise ValidationError({"opds": [f"OPD tidak aktif: {', '.join(inactive)}."]})
+        raise ValidationError(
+            {"opds": [gettext("OPD tidak aktif: %(names)s.") % {"names": ", ".join(inactive)}]}
+        )
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         find_transition(
@@ -112,13 +115,16 @@ def disposition_create(
         if already:
             names = ", ".join(o.short_name for o in opds if o.pk in already)
             raise TransitionError(
-                f"Laporan ini sudah didisposisikan ke {names}.", code="already_dispositioned"
+                gettext("Laporan ini sudah didisposisikan ke %(names)s.") % {"names": names},
+                code="already_dispositioned",
             )
         has_lead = any(d.is_lead for d in live)
         if has_lead and lead is not None:
-            raise TransitionError("Laporan ini sudah memiliki OPD utama.", code="lead_exists")
+            raise TransitionError(
+                gettext("Laporan ini sudah memiliki OPD utama."), code="lead_exists"
+            )
         if not has_lead and lead is None:
-            raise ValidationError({"lead": ["Pilih OPD utama."]})
+            raise ValidationError({"lead": [gettext("Pilih OPD utama.")]})
 
         clock_changes = []
         if complaint.status in (Status.VERIFIED, Status.RETURNED):
@@ -203,8 +209,8 @@ def _move(complaint, disposition, *, action, actor, now, reason="", data=None, n
     check_scope(complaint, actor, disposition=disposition)
     if complaint.status not in (*HANDLING, Status.RETURNED):
         raise TransitionError(
-            f"Laporan berstatus “{Status(complaint.status).label}”: disposisi tidak dapat "
-            "diproses sekarang.",
+            gettext("Laporan berstatus “%(status)s”: disposisi tidak dapat diproses sekarang.")
+            % {"status": Status(complaint.status).label},
             code="invalid_status",
         )
     old = disposition.status
@@ -252,7 +258,7 @@ def disposition_return(
     """The OPD returns a misrouted disposition (not its tupoksi), with a required reason."""
     now = aware_now(now)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Alasan pengembalian wajib diisi."]})
+        raise ValidationError({"reason": [gettext("Alasan pengembalian wajib diisi.")]})
     with transaction.atomic():
         complaint, disposition = _lock_disposition(disposition)
         disposition.return_reason = reason.strip()
@@ -277,11 +283,13 @@ def disposition_assign(
         complaint, disposition = _lock_disposition(disposition)
         if actor.role not in (Role.ADMIN_OPD, Role.PEJABAT_PENGHUBUNG, Role.ADMIN_KABUPATEN):
             raise TransitionError(
-                "Peran Anda tidak dapat menugaskan disposisi.", code="forbidden_role"
+                gettext("Peran Anda tidak dapat menugaskan disposisi."), code="forbidden_role"
             )
         check_scope(complaint, actor, disposition=disposition)
         if disposition.status in (DispositionStatus.RETURNED, DispositionStatus.FINISHED):
-            raise TransitionError("Disposisi ini sudah tidak berjalan.", code="invalid_status")
+            raise TransitionError(
+                gettext("Disposisi ini sudah tidak berjalan."), code="invalid_status"
+            )
         role = (
             StaffRole.objects.filter(user=assignee, is_active=True, role=Role.ADMIN_OPD)
             .select_related("opd")
@@ -292,7 +300,9 @@ def disposition_assign(
             or not assignee.is_active
             or (role.opd_id != disposition.opd_id and role.opd.parent_id != disposition.opd_id)
         ):
-            raise ValidationError({"assignee": ["Petugas bukan Admin OPD aktif pada OPD ini."]})
+            raise ValidationError(
+                {"assignee": [gettext("Petugas bukan Admin OPD aktif pada OPD ini.")]}
+            )
         previous = disposition.assigned_to_id
         disposition.assigned_to = assignee
         disposition.save(update_fields=["assigned_to"])
@@ -326,10 +336,12 @@ def response_add(
     """
     now = aware_now(now)
     if kind not in ResponseKind.values:
-        raise ValidationError({"kind": ["Jenis tanggapan tidak dikenal."]})
+        raise ValidationError({"kind": [gettext("Jenis tanggapan tidak dikenal.")]})
     errors = {}
     if len((text or "").strip()) < RESPONSE_MIN_LENGTH:
-        errors["text"] = [f"Tanggapan minimal {RESPONSE_MIN_LENGTH} karakter."]
+        errors["text"] = [
+            gettext("Tanggapan minimal %(min)d karakter.") % {"min": RESPONSE_MIN_LENGTH}
+        ]
     checked = uploads_check(list(attachments), errors)
     if errors:
         raise ValidationError(errors)
@@ -342,7 +354,9 @@ def response_add(
         elif visibility == Visibility.INTERNAL or (
             complaint.is_secret and visibility == Visibility.PUBLIC
         ):
-            raise ValidationError({"visibility": ["Visibilitas tidak sesuai untuk tanggapan ini."]})
+            raise ValidationError(
+                {"visibility": [gettext("Visibilitas tidak sesuai untuk tanggapan ini.")]}
+            )
 
         clock_changes = []
         if kind == ResponseKind.INITIAL:
@@ -413,14 +427,16 @@ def response_add(
 def _check_response_allowed(complaint, disposition, actor, kind):
     if actor.role not in (Role.ADMIN_OPD, Role.PEJABAT_PENGHUBUNG):
         raise TransitionError(
-            "Hanya OPD yang menangani yang dapat menanggapi.", code="forbidden_role"
+            gettext("Hanya OPD yang menangani yang dapat menanggapi."), code="forbidden_role"
         )
     check_scope(complaint, actor, disposition=disposition)
     if disposition.status == DispositionStatus.RETURNED:
-        raise TransitionError("Disposisi ini sudah dikembalikan.", code="invalid_status")
+        raise TransitionError(gettext("Disposisi ini sudah dikembalikan."), code="invalid_status")
     if kind == ResponseKind.PROGRESS and disposition.status != DispositionStatus.RESPONDED:
         raise TransitionError(
-            "Tindak lanjut hanya dapat dikirim setelah tanggapan awal dan sebelum tindak "
-            "lanjut akhir.",
+            gettext(
+                "Tindak lanjut hanya dapat dikirim setelah tanggapan awal dan sebelum tindak "
+                "lanjut akhir."
+            ),
             code="invalid_status",
         )

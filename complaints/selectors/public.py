@@ -37,6 +37,7 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from complaints.masking import mask_personal_data
 from complaints.models import (
@@ -706,7 +707,16 @@ class Deadline:
         return ClockUnit(self.unit).label
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.unit_label}"
+        # Counted phrases, so English says "1 working day" and "3 working days".
+        if self.unit == ClockUnit.WORKING_DAYS:
+            text = ngettext("%(n)s hari kerja", "%(n)s hari kerja", self.amount)
+        elif self.unit == ClockUnit.CALENDAR_DAYS:
+            text = ngettext("%(n)s hari kalender", "%(n)s hari kalender", self.amount)
+        elif self.unit == ClockUnit.HOURS:
+            text = ngettext("%(n)s jam", "%(n)s jam", self.amount)
+        else:
+            return f"{self.amount} {self.unit_label}"
+        return text % {"n": self.amount}
 
 
 def sla_summary() -> dict[str, Deadline]:

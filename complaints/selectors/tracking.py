@@ -23,7 +23,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.masking import mask_personal_data
@@ -292,9 +292,9 @@ def tracking_view(complaint: Complaint, *, now: datetime | None = None) -> Track
 
     flags = []
     if complaint.is_secret:
-        flags.append(_t("Rahasia: laporan ini tidak tampil untuk umum."))
+        flags.append(gettext("Rahasia: laporan ini tidak tampil untuk umum."))
     if complaint.is_anonymous:
-        flags.append(_t("Anonim: identitas Anda disembunyikan dari OPD dan dari publik."))
+        flags.append(gettext("Anonim: identitas Anda disembunyikan dari OPD dan dari publik."))
 
     return TrackingView(
         # Waiting for the reporter pauses the report where it stood.
@@ -329,12 +329,12 @@ def step_caption(steps: tuple[Step, ...]) -> str:
     """ "Tahap 4 dari 5: Ditanggapi" (narrow screens show this instead of every label)."""
     for number, step in enumerate(steps, start=1):
         if step.state == "current":
-            return _t("Tahap %(n)d dari %(total)d: %(label)s") % {
+            return gettext("Tahap %(n)d dari %(total)d: %(label)s") % {
                 "n": number,
                 "total": len(steps),
                 "label": step.label,
             }
-    return _t("Semua tahap selesai") if steps else ""
+    return gettext("Semua tahap selesai") if steps else ""
 
 
 def _steps(status: Status) -> tuple[Step, ...]:
@@ -375,7 +375,7 @@ def _responses_for_reporter(complaint_id: int) -> list[Response]:
 
 
 def _opd_label(opd) -> str:
-    return _t("OPD %(name)s") % {"name": opd.short_name or opd.name} if opd else _t("OPD")
+    return gettext("OPD %(name)s") % {"name": opd.short_name or opd.name} if opd else gettext("OPD")
 
 
 def _response_entry(response: Response, *, masked: bool = False) -> ResponseEntry:
@@ -397,17 +397,17 @@ def _response_entry(response: Response, *, masked: bool = False) -> ResponseEntr
 def _actor_label(event: Event) -> str:
     """Who did it, as the reporter may know it: a role or an OPD, never a person."""
     if event.actor_type == ActorType.REPORTER:
-        return _t("Anda")
+        return gettext("Anda")
     if event.actor_type == ActorType.SYSTEM:
-        return _t("Sistem")
+        return gettext("Sistem")
     if event.actor_type == ActorType.LAPOR:
         return "SP4N-LAPOR!"
     if event.actor_role == Role.ADMIN_KABUPATEN:
-        return _t("Admin Kabupaten")
+        return gettext("Admin Kabupaten")
     if event.actor_role in (Role.ADMIN_OPD, Role.PEJABAT_PENGHUBUNG):
         opd = event.actor_opd or (event.disposition.opd if event.disposition else None)
         return _opd_label(opd)
-    return _t("Petugas")
+    return gettext("Petugas")
 
 
 def _disposition_opd(event: Event) -> str:
@@ -424,42 +424,42 @@ def _entry(event: Event, responses: dict[int, Response]) -> TimelineEntry | None
 
     if action == Action.SUBMIT:
         if event.actor_type == ActorType.REPORTER:
-            title = _t("Laporan dikirim melalui %(channel)s") % {
+            title = gettext("Laporan dikirim melalui %(channel)s") % {
                 "channel": Channel(data.get("channel", Channel.WEB)).label
             }
             tone = "reporter"
         else:
-            title = _t("Laporan dicatat oleh petugas atas nama Anda")
+            title = gettext("Laporan dicatat oleh petugas atas nama Anda")
     elif action == Action.RECEIVE_FROM_LAPOR:
-        title = _t("Laporan diterima dari SP4N-LAPOR!")
+        title = gettext("Laporan diterima dari SP4N-LAPOR!")
     elif action == Action.VERIFY:
-        title = _t("Laporan diverifikasi")
+        title = gettext("Laporan diverifikasi")
     elif action == Action.REQUEST_INFO:
-        title, text = _t("Meminta keterangan tambahan dari Anda"), event.reason
+        title, text = gettext("Meminta keterangan tambahan dari Anda"), event.reason
     elif action == Action.PROVIDE_INFO:
-        title, tone = _t("Anda menambahkan keterangan"), "reporter"
+        title, tone = gettext("Anda menambahkan keterangan"), "reporter"
         text = data.get("text", "")
     elif action == Action.ARCHIVE:
-        title = _t("Laporan diarsipkan")
+        title = gettext("Laporan diarsipkan")
         reason = data.get("archive_reason", "")
         if reason in ArchiveReason.values:
-            text = _t("Alasan: %(reason)s") % {"reason": ArchiveReason(reason).label}
+            text = gettext("Alasan: %(reason)s") % {"reason": ArchiveReason(reason).label}
             # "Lainnya" says nothing: then the admin's explanation is the reason.
             if reason == ArchiveReason.OTHER and event.reason:
-                text = _t("Alasan: %(reason)s") % {"reason": event.reason}
+                text = gettext("Alasan: %(reason)s") % {"reason": event.reason}
     elif action == Action.MARK_DUPLICATE:
-        title = _t("Laporan digabungkan dengan laporan lain tentang masalah yang sama")
+        title = gettext("Laporan digabungkan dengan laporan lain tentang masalah yang sama")
     elif action == Action.DISPOSITION:
         if event.disposition_id is None:
             return None  # the per-OPD events below say it better
-        title = _t("Diteruskan kepada %(opd)s") % {"opd": _disposition_opd(event)}
+        title = gettext("Diteruskan kepada %(opd)s") % {"opd": _disposition_opd(event)}
     elif action == Action.ACCEPT:
-        title = _t("%(opd)s menerima laporan dan mulai menanganinya") % {
+        title = gettext("%(opd)s menerima laporan dan mulai menanganinya") % {
             "opd": _disposition_opd(event)
         }
     elif action == Action.RETURN:
         # The reason is written for Admin Kabupaten (tupoksi), not for the reporter.
-        title = _t("%(opd)s menyerahkan kembali laporan kepada Admin Kabupaten") % {
+        title = gettext("%(opd)s menyerahkan kembali laporan kepada Admin Kabupaten") % {
             "opd": _disposition_opd(event)
         }
     elif action in (Action.RESPOND_INITIAL, Action.FOLLOW_UP, Action.RESPOND_FINAL):
@@ -467,39 +467,41 @@ def _entry(event: Event, responses: dict[int, Response]) -> TimelineEntry | None
         if response is None:
             return None  # internal, or not for the reporter
         title = {
-            Action.RESPOND_INITIAL: _t("%(opd)s memberikan tanggapan awal"),
-            Action.FOLLOW_UP: _t("%(opd)s memberikan tindak lanjut"),
-            Action.RESPOND_FINAL: _t("%(opd)s memberikan tindak lanjut akhir"),
+            Action.RESPOND_INITIAL: gettext("%(opd)s memberikan tanggapan awal"),
+            Action.FOLLOW_UP: gettext("%(opd)s memberikan tindak lanjut"),
+            Action.RESPOND_FINAL: gettext("%(opd)s memberikan tindak lanjut akhir"),
         }[action] % {"opd": _opd_label(response.opd)}
         text, tone = response.text, "response"
         files = tuple(a.original_name for a in response.attachments.all())
     elif action == Action.DISPOSITIONS_CHANGED:
         if event.to_status == Status.FINISHED:
-            title = _t("Semua OPD telah memberikan jawaban akhir: laporan selesai")
+            title = gettext("Semua OPD telah memberikan jawaban akhir: laporan selesai")
         elif event.to_status == Status.RETURNED:
-            title = _t("Laporan kembali ke Admin Kabupaten untuk diteruskan kepada OPD yang tepat")
+            title = gettext(
+                "Laporan kembali ke Admin Kabupaten untuk diteruskan kepada OPD yang tepat"
+            )
         else:
             return None  # "responded" / "dispositioned": the response or disposition says it
-        actor = _t("Sistem")
+        actor = gettext("Sistem")
     elif action == Action.OBJECT:
-        title, text, tone = _t("Anda menyanggah jawaban akhir"), event.reason, "reporter"
+        title, text, tone = gettext("Anda menyanggah jawaban akhir"), event.reason, "reporter"
     elif action == Action.CLOSE:
-        title = _t("Laporan ditutup")
+        title = gettext("Laporan ditutup")
     elif action == Action.ESCALATE:
-        title = _t("Diteruskan melalui SP4N-LAPOR! kepada %(institution)s") % {
-            "institution": data.get("institution_name") or _t("instansi yang berwenang")
+        title = gettext("Diteruskan melalui SP4N-LAPOR! kepada %(institution)s") % {
+            "institution": data.get("institution_name") or gettext("instansi yang berwenang")
         }
     elif action == Action.LAPOR_STATUS:
-        title = _t("Status diperbarui oleh SP4N-LAPOR!: %(status)s") % {
+        title = gettext("Status diperbarui oleh SP4N-LAPOR!: %(status)s") % {
             "status": Status(event.to_status).label if event.to_status else "-"
         }
     elif action == "access_code_resent":
-        title, tone = _t("Kode akses baru dikirim ke kontak Anda"), "reporter"
+        title, tone = gettext("Kode akses baru dikirim ke kontak Anda"), "reporter"
     elif action == Action.ACCOUNT_LINKED:
-        title, tone = _t("Laporan ini dihubungkan ke akun Anda"), "reporter"
+        title, tone = gettext("Laporan ini dihubungkan ke akun Anda"), "reporter"
     elif action == Action.RATE:
         title, tone = (
-            _t("Anda memberi penilaian %(score)s dari 5") % {"score": data.get("score", "?")},
+            gettext("Anda memberi penilaian %(score)s dari 5") % {"score": data.get("score", "?")},
             "reporter",
         )
         text = event.reason
@@ -531,11 +533,13 @@ def _deadline(status: Status, open_clocks: list[SlaClock], now: datetime) -> Dea
         return None
     opd = _opd_label(clock.disposition.opd) if clock.disposition_id else ""
     labels = {
-        ClockKind.VERIFICATION: _t("Batas waktu verifikasi dan penerusan oleh Admin Kabupaten"),
-        ClockKind.REPORTER_INFO: _t("Batas waktu Anda melengkapi keterangan"),
-        ClockKind.INITIAL_RESPONSE: _t("Batas waktu tanggapan awal %(opd)s") % {"opd": opd},
-        ClockKind.RESOLUTION: _t("Batas waktu penyelesaian oleh %(opd)s") % {"opd": opd},
-        ClockKind.OBJECTION: _t("Masa sanggah berakhir"),
+        ClockKind.VERIFICATION: gettext(
+            "Batas waktu verifikasi dan penerusan oleh Admin Kabupaten"
+        ),
+        ClockKind.REPORTER_INFO: gettext("Batas waktu Anda melengkapi keterangan"),
+        ClockKind.INITIAL_RESPONSE: gettext("Batas waktu tanggapan awal %(opd)s") % {"opd": opd},
+        ClockKind.RESOLUTION: gettext("Batas waktu penyelesaian oleh %(opd)s") % {"opd": opd},
+        ClockKind.OBJECTION: gettext("Masa sanggah berakhir"),
     }
     state = clock_state(clock, now=now, calendar=working_calendar())
     return Deadline(

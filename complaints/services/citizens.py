@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext, gettext_lazy
 
 from complaints.actors import reporter_actor
 from complaints.messaging import SMS_MAX_LENGTH, send_sms
@@ -156,11 +157,11 @@ def _phone_taken(phone: str) -> bool:
     return CitizenProfile.objects.filter(phone=phone).exists()
 
 
-EMAIL_TAKEN = (
+EMAIL_TAKEN = gettext_lazy(
     "Alamat e-mail ini sudah terdaftar. Silakan masuk, atau pilih “Lupa kata sandi” bila Anda "
     "tidak ingat kata sandinya."
 )
-PHONE_TAKEN = (
+PHONE_TAKEN = gettext_lazy(
     "Nomor HP ini sudah terdaftar. Silakan masuk dengan nomor ini, atau daftar dengan nomor lain."
 )
 
@@ -178,23 +179,25 @@ def citizen_register_check(
     errors: dict[str, list] = {}
     name = " ".join((name or "").split())
     if not name:
-        errors["name"] = ["Isi nama Anda."]
+        errors["name"] = [gettext("Isi nama Anda.")]
     elif len(name) > NAME_MAX_LENGTH:
-        errors["name"] = [f"Nama maksimal {NAME_MAX_LENGTH} karakter."]
+        errors["name"] = [gettext("Nama maksimal %(max)d karakter.") % {"max": NAME_MAX_LENGTH}]
 
     email = (email or "").strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = ["Alamat e-mail tidak valid. Contoh: nama@contoh.com"]
+            errors["email"] = [gettext("Alamat e-mail tidak valid. Contoh: nama@contoh.com")]
     try:
         phone = normalise_phone(phone)
     except ValidationError:
-        errors["phone"] = ["Nomor HP tidak valid. Contoh: 0812 3456 7890 atau +62 812 3456 7890."]
+        errors["phone"] = [
+            gettext("Nomor HP tidak valid. Contoh: 0812 3456 7890 atau +62 812 3456 7890.")
+        ]
         phone = ""
     if not email and not phone and "email" not in errors and "phone" not in errors:
-        errors["email"] = ["Isi alamat e-mail atau nomor HP (salah satu wajib)."]
+        errors["email"] = [gettext("Isi alamat e-mail atau nomor HP (salah satu wajib).")]
 
     if email and "email" not in errors and _email_taken(email):
         errors["email"] = [EMAIL_TAKEN]
@@ -202,7 +205,7 @@ def citizen_register_check(
         errors["phone"] = [PHONE_TAKEN]
 
     if not password:
-        errors["password"] = ["Isi kata sandi."]
+        errors["password"] = [gettext("Isi kata sandi.")]
     else:
         try:
             # Checked against the name and e-mail address too (UserAttributeSimilarity).
@@ -212,7 +215,9 @@ def citizen_register_check(
         except ValidationError as exc:
             errors["password"] = exc.messages
     if not consented:
-        errors["consent"] = ["Anda perlu menyetujui pemberitahuan privasi untuk membuat akun."]
+        errors["consent"] = [
+            gettext("Anda perlu menyetujui pemberitahuan privasi untuk membuat akun.")
+        ]
     if errors:
         raise ValidationError(errors)
     return {"name": name, "email": email, "phone": phone, "password": password}
@@ -322,8 +327,10 @@ def citizen_email_verify(*, token: str, now: datetime | None = None):
     """
     now = aware_now(now)
     invalid = ValidationError(
-        "Tautan verifikasi tidak valid. Pastikan Anda membuka tautan lengkap dari e-mail "
-        "terbaru kami.",
+        gettext(
+            "Tautan verifikasi tidak valid. Pastikan Anda membuka tautan lengkap dari e-mail "
+            "terbaru kami."
+        ),
         code="invalid",
     )
     try:
@@ -332,7 +339,9 @@ def citizen_email_verify(*, token: str, now: datetime | None = None):
         )
     except signing.SignatureExpired as exc:
         raise ValidationError(
-            "Tautan verifikasi sudah kedaluwarsa. Masuk ke akun Anda dan minta tautan baru.",
+            gettext(
+                "Tautan verifikasi sudah kedaluwarsa. Masuk ke akun Anda dan minta tautan baru."
+            ),
             code="expired",
         ) from exc
     except signing.BadSignature as exc:
@@ -357,8 +366,10 @@ def citizen_email_verify(*, token: str, now: datetime | None = None):
 # --- Password reset by SMS -----------------------------------------------------------------
 
 # One SMS segment holds 160 characters; the link takes about 100 of them.
-_RESET_SMS = "Lapor Kudus: buat kata sandi baru di {url} Abaikan bila Anda tidak memintanya."
-_RESET_SMS_SHORT = "Kata sandi baru Lapor Kudus: {url}"
+_RESET_SMS = gettext_lazy(
+    "Lapor Kudus: buat kata sandi baru di {url} Abaikan bila Anda tidak memintanya."
+)
+_RESET_SMS_SHORT = gettext_lazy("Kata sandi baru Lapor Kudus: {url}")
 
 
 def citizen_password_reset_sms(*, phone: str) -> bool:
@@ -418,7 +429,7 @@ def citizen_claim_report(
     now = aware_now(now)
     if not is_citizen_account(user):
         raise ValidationError(
-            {NON_FIELD_ERRORS: ["Hanya akun warga yang dapat menambahkan laporan."]}
+            {NON_FIELD_ERRORS: [gettext("Hanya akun warga yang dapat menambahkan laporan.")]}
         )
     try:
         complaint = tracking_access_check(
@@ -433,22 +444,26 @@ def citizen_claim_report(
             raise ValidationError(
                 {
                     NON_FIELD_ERRORS: [
-                        "Identitas pelapor laporan ini telah dihapus atas permintaan, sehingga "
-                        "laporan tidak dapat dihubungkan ke akun. Anda tetap dapat melacaknya "
-                        "dengan nomor dan kode akses."
+                        gettext(
+                            "Identitas pelapor laporan ini telah dihapus atas permintaan, "
+                            "sehingga laporan tidak dapat dihubungkan ke akun. Anda tetap dapat "
+                            "melacaknya dengan nomor dan kode akses."
+                        )
                     ]
                 }
             )
         if reporter.user_id == user.pk:
             raise ValidationError(
-                {NON_FIELD_ERRORS: ["Laporan ini sudah ada di daftar laporan Anda."]}
+                {NON_FIELD_ERRORS: [gettext("Laporan ini sudah ada di daftar laporan Anda.")]}
             )
         if reporter.user_id is not None:
             raise ValidationError(
                 {
                     NON_FIELD_ERRORS: [
-                        "Laporan ini sudah terhubung dengan akun lain. Anda tetap dapat "
-                        "melacaknya dengan nomor dan kode akses."
+                        gettext(
+                            "Laporan ini sudah terhubung dengan akun lain. Anda tetap dapat "
+                            "melacaknya dengan nomor dan kode akses."
+                        )
                     ]
                 }
             )

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.id import nik as stdnum_nik
 
 from complaints.actors import Actor
@@ -217,9 +218,9 @@ def normalise_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(candidate, "ID")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError("Nomor telepon tidak valid.", code="phone") from exc
+        raise ValidationError(gettext("Nomor telepon tidak valid."), code="phone") from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError("Nomor telepon tidak valid.", code="phone")
+        raise ValidationError(gettext("Nomor telepon tidak valid."), code="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -229,7 +230,9 @@ def normalise_nik(raw: str) -> str:
         return ""
     if not stdnum_nik.is_valid(raw):
         raise ValidationError(
-            "NIK tidak valid: 16 angka sesuai KTP-el (kode wilayah, tanggal lahir, nomor urut).",
+            gettext(
+                "NIK tidak valid: 16 angka sesuai KTP-el (kode wilayah, tanggal lahir, nomor urut)."
+            ),
             code="nik",
         )
     return stdnum_nik.compact(raw)
@@ -315,7 +318,7 @@ def check_scope(complaint: Complaint, actor: Actor, *, disposition: Disposition 
     Penghubung does the Admin OPD's work only while the OPD has no active Admin OPD.
     """
     out_of_scope = TransitionError(
-        "Laporan ini tidak berada dalam kewenangan Anda.", code="out_of_scope"
+        gettext("Laporan ini tidak berada dalam kewenangan Anda."), code="out_of_scope"
     )
     if actor.role in (Role.ADMIN_KABUPATEN, Role.SYSTEM, Role.LAPOR):
         return
@@ -340,8 +343,10 @@ def check_scope(complaint: Complaint, actor: Actor, *, disposition: Disposition 
             raise out_of_scope
         if actor.role == Role.PEJABAT_PENGHUBUNG and opd_has_active_admin(actor.opd_id):
             raise TransitionError(
-                "OPD ini memiliki Admin OPD aktif: Pejabat Penghubung hanya dapat bertindak "
-                "bila OPD belum memiliki Admin OPD.",
+                gettext(
+                    "OPD ini memiliki Admin OPD aktif: Pejabat Penghubung hanya dapat bertindak "
+                    "bila OPD belum memiliki Admin OPD."
+                ),
                 code="pejabat_penghubung_not_in_place",
             )
         return
@@ -431,13 +436,13 @@ def _validated_identity(*, name, nik, phone, email, is_anonymous) -> dict:
         errors["reporter_phone"] = exc.messages
     email = (email or "").strip().lower()
     if len(email) > 254:  # RFC 5321's limit, and the column's
-        errors["reporter_email"] = ["Alamat e-mail terlalu panjang."]
+        errors["reporter_email"] = [gettext("Alamat e-mail terlalu panjang.")]
     elif email:
         try:
             validate_email(email)
             identity["email"] = email
         except ValidationError:
-            errors["reporter_email"] = ["Alamat e-mail tidak valid."]
+            errors["reporter_email"] = [gettext("Alamat e-mail tidak valid.")]
     return identity, errors
 
 
@@ -445,11 +450,15 @@ def _validated_text(title: str, text: str) -> dict:
     errors = {}
     text = (text or "").strip()
     if len(text) < TEXT_MIN_LENGTH:
-        errors["text"] = [f"Isi laporan minimal {TEXT_MIN_LENGTH} karakter."]
+        errors["text"] = [
+            gettext("Isi laporan minimal %(min)d karakter.") % {"min": TEXT_MIN_LENGTH}
+        ]
     elif len(text) > TEXT_MAX_LENGTH:
-        errors["text"] = [f"Isi laporan maksimal {TEXT_MAX_LENGTH} karakter."]
+        errors["text"] = [
+            gettext("Isi laporan maksimal %(max)d karakter.") % {"max": TEXT_MAX_LENGTH}
+        ]
     if len((title or "").strip()) > TITLE_MAX_LENGTH:
-        errors["title"] = [f"Judul maksimal {TITLE_MAX_LENGTH} karakter."]
+        errors["title"] = [gettext("Judul maksimal %(max)d karakter.") % {"max": TITLE_MAX_LENGTH}]
     return errors
 
 
@@ -459,7 +468,8 @@ def uploads_check(uploads: Sequence, errors: dict):
     checked = []
     if len(uploads) > settings.ATTACHMENT_MAX_COUNT:
         errors.setdefault("attachments", []).append(
-            f"Lampiran maksimal {settings.ATTACHMENT_MAX_COUNT} berkas."
+            gettext("Lampiran maksimal %(count)d berkas.")
+            % {"count": settings.ATTACHMENT_MAX_COUNT}
         )
         return checked
     for upload in uploads:
@@ -530,15 +540,15 @@ def complaint_submit(
     )
     errors.update(identity_errors)
     if desa is not None and kecamatan is not None and desa.kecamatan_id != kecamatan.pk:
-        errors["desa"] = ["Desa/kelurahan tidak berada di kecamatan yang dipilih."]
+        errors["desa"] = [gettext("Desa/kelurahan tidak berada di kecamatan yang dipilih.")]
     if (lat is None) != (lng is None):
-        errors["lat"] = ["Titik lokasi memerlukan lintang dan bujur."]
+        errors["lat"] = [gettext("Titik lokasi memerlukan lintang dan bujur.")]
     elif lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lng) <= 180):
-        errors["lat"] = ["Titik lokasi tidak valid."]
+        errors["lat"] = [gettext("Titik lokasi tidak valid.")]
     if incident_date is not None and incident_date > timezone.localdate(now):
-        errors["incident_date"] = ["Tanggal kejadian tidak boleh di masa depan."]
+        errors["incident_date"] = [gettext("Tanggal kejadian tidak boleh di masa depan.")]
     if priority not in Priority.values:
-        errors["priority"] = ["Prioritas tidak dikenal."]
+        errors["priority"] = [gettext("Prioritas tidak dikenal.")]
     checked_files = uploads_check(list(attachments), errors)
     if errors:
         raise ValidationError(errors)
@@ -707,11 +717,11 @@ def complaint_verify(
     now = aware_now(now)
     errors = {}
     if not (public_title or "").strip():
-        errors["public_title"] = ["Judul publik wajib diisi."]
+        errors["public_title"] = [gettext("Judul publik wajib diisi.")]
     if not (public_text or "").strip():
-        errors["public_text"] = ["Isi publik wajib diisi."]
+        errors["public_text"] = [gettext("Isi publik wajib diisi.")]
     if priority not in Priority.values:
-        errors["priority"] = ["Prioritas tidak dikenal."]
+        errors["priority"] = [gettext("Prioritas tidak dikenal.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -790,10 +800,11 @@ def complaint_set_flags(
     now = aware_now(now)
     if actor.role != Role.ADMIN_KABUPATEN:
         raise TransitionError(
-            "Hanya Admin Kabupaten yang dapat mengubah sifat laporan.", code="forbidden_role"
+            gettext("Hanya Admin Kabupaten yang dapat mengubah sifat laporan."),
+            code="forbidden_role",
         )
     if not reason.strip():
-        raise ValidationError({"reason": ["Alasan perubahan wajib diisi."]})
+        raise ValidationError({"reason": [gettext("Alasan perubahan wajib diisi.")]})
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         _flags_update(
@@ -817,7 +828,7 @@ def complaint_request_info(
     """
     now = aware_now(now)
     if not (question or "").strip():
-        raise ValidationError({"question": ["Pertanyaan untuk pelapor wajib diisi."]})
+        raise ValidationError({"question": [gettext("Pertanyaan untuk pelapor wajib diisi.")]})
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         previous = complaint.status
@@ -848,7 +859,7 @@ def complaint_provide_info(
     now = aware_now(now)
     errors = {}
     if not (text or "").strip():
-        errors["text"] = ["Keterangan tambahan wajib diisi."]
+        errors["text"] = [gettext("Keterangan tambahan wajib diisi.")]
     checked = uploads_check(list(attachments), errors)
     if errors:
         raise ValidationError(errors)
@@ -886,9 +897,9 @@ def complaint_archive(
     """Archive a report that is not a complaint, out of scope, spam or left incomplete."""
     now = aware_now(now)
     if reason not in ArchiveReason.values:
-        raise ValidationError({"reason": ["Pilih alasan pengarsipan."]})
+        raise ValidationError({"reason": [gettext("Pilih alasan pengarsipan.")]})
     if reason == ArchiveReason.OTHER and not note.strip():
-        raise ValidationError({"note": ["Jelaskan alasan pengarsipan."]})
+        raise ValidationError({"note": [gettext("Jelaskan alasan pengarsipan.")]})
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         find_transition(
@@ -921,7 +932,9 @@ def complaint_mark_duplicate(
     while root.duplicate_of_id is not None:
         root = Complaint.objects.get(pk=root.duplicate_of_id)
     if root.pk == complaint.pk:
-        raise ValidationError({"original": ["Laporan tidak dapat menjadi duplikat dirinya."]})
+        raise ValidationError(
+            {"original": [gettext("Laporan tidak dapat menjadi duplikat dirinya.")]}
+        )
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         find_transition(
@@ -953,7 +966,7 @@ def complaint_object(
     """
     now = aware_now(now)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Jelaskan mengapa Anda belum puas."]})
+        raise ValidationError({"reason": [gettext("Jelaskan mengapa Anda belum puas.")]})
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         find_transition(
@@ -967,7 +980,8 @@ def complaint_object(
         ).first()
         if window is None or (window.due_at is not None and window.due_at < now):
             raise TransitionError(
-                "Masa sanggah untuk laporan ini telah berakhir.", code="objection_window_closed"
+                gettext("Masa sanggah untuk laporan ini telah berakhir."),
+                code="objection_window_closed",
             )
         stopped = clocks.clock_stop(complaint=complaint, kind=ClockKind.OBJECTION, now=now)
         changed = []
@@ -1043,9 +1057,9 @@ def complaint_escalate(
     """
     now = aware_now(now)
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Alasan eskalasi wajib diisi."]})
+        raise ValidationError({"reason": [gettext("Alasan eskalasi wajib diisi.")]})
     if not institution.is_active:
-        raise ValidationError({"institution": ["Instansi tujuan tidak aktif."]})
+        raise ValidationError({"institution": [gettext("Instansi tujuan tidak aktif.")]})
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         find_transition(
@@ -1117,7 +1131,8 @@ def reporter_anonymise(
     now = aware_now(now)
     if actor.role != Role.ADMIN_KABUPATEN:
         raise TransitionError(
-            "Hanya Admin Kabupaten yang dapat menganonimkan pelapor.", code="forbidden_role"
+            gettext("Hanya Admin Kabupaten yang dapat menganonimkan pelapor."),
+            code="forbidden_role",
         )
     with transaction.atomic():
         complaint = complaint_lock(complaint)

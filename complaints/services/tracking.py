@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from complaints.actors import Actor, reporter_actor
 from complaints.models import Complaint, Rating, Reporter, Status
@@ -71,11 +72,11 @@ TRACKING_FAILURE_WINDOW_SECONDS = 24 * 3600
 RESENDS_PER_NUMBER = getattr(settings, "ACCESS_CODE_RESENDS_PER_NUMBER", 3)
 RESEND_WINDOW_SECONDS = 24 * 3600
 
-TRACKING_MISMATCH_MESSAGE = (
+TRACKING_MISMATCH_MESSAGE = gettext_lazy(
     "Nomor pelacakan atau kode akses tidak cocok. Periksa kembali keduanya (huruf besar atau "
     "kecil tidak berpengaruh)."
 )
-TRACKING_LOCKED_MESSAGE = (
+TRACKING_LOCKED_MESSAGE = gettext_lazy(
     "Terlalu banyak kode akses yang salah untuk nomor pelacakan ini. Demi keamanan, pelacakan "
     "nomor ini dengan kode akses dikunci selama 24 jam. Jika Anda pelapornya, minta kode akses "
     "baru: kode baru langsung membuka kunci ini."
@@ -118,7 +119,7 @@ def contact_normalise(raw: str) -> tuple[str, str]:
         try:
             validate_email(raw)
         except ValidationError:
-            raise ValidationError("Alamat e-mail tidak valid.", code="email") from None
+            raise ValidationError(gettext("Alamat e-mail tidak valid."), code="email") from None
         return "email", raw.lower()
     try:
         phone = normalise_phone(raw)
@@ -126,8 +127,10 @@ def contact_normalise(raw: str) -> tuple[str, str]:
         phone = ""
     if not phone:
         raise ValidationError(
-            "Masukkan nomor telepon (mis. 0812…) atau alamat e-mail yang Anda cantumkan saat "
-            "melapor.",
+            gettext(
+                "Masukkan nomor telepon (mis. 0812…) atau alamat e-mail yang Anda cantumkan saat "
+                "melapor."
+            ),
             code="contact",
         )
     return "phone", phone
@@ -252,26 +255,29 @@ def rating_submit(
     now = aware_now(now)
     errors = {}
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-        errors["score"] = ["Pilih nilai 1 sampai 5."]
+        errors["score"] = [gettext("Pilih nilai 1 sampai 5.")]
     comment = (comment or "").strip()
     if len(comment) > RATING_COMMENT_MAX_LENGTH:
-        errors["comment"] = [f"Komentar maksimal {RATING_COMMENT_MAX_LENGTH} karakter."]
+        errors["comment"] = [
+            gettext("Komentar maksimal %(max)d karakter.") % {"max": RATING_COMMENT_MAX_LENGTH}
+        ]
     if errors:
         raise ValidationError(errors)
     if actor.role != Role.REPORTER:
         raise TransitionError(
-            "Hanya pelapor yang dapat menilai penanganan laporannya.", code="forbidden_role"
+            gettext("Hanya pelapor yang dapat menilai penanganan laporannya."),
+            code="forbidden_role",
         )
     with transaction.atomic():
         complaint = complaint_lock(complaint)
         check_scope(complaint, actor)
         if complaint.status not in (Status.FINISHED, Status.CLOSED):
             raise TransitionError(
-                "Penilaian dapat diberikan setelah laporan selesai ditindaklanjuti.",
+                gettext("Penilaian dapat diberikan setelah laporan selesai ditindaklanjuti."),
                 code="invalid_status",
             )
         if Rating.objects.filter(complaint=complaint).exists():
-            raise TransitionError("Laporan ini sudah Anda nilai.", code="already_rated")
+            raise TransitionError(gettext("Laporan ini sudah Anda nilai."), code="already_rated")
         rating = Rating.objects.create(
             complaint=complaint, score=score, comment=comment, created_at=now
         )
