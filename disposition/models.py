@@ -398,3 +398,80 @@ class SlaClock(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.complaint_id}"
+
+
+class AnswerTemplate(models.Model):
+    """A reusable answer an OPD's admins start a response from (issue 4)."""
+
+    opd = models.ForeignKey(OPD, on_delete=models.CASCADE, related_name="answer_templates")
+    title = models.CharField(_("judul"), max_length=120)
+    text = models.TextField(_("isi"))
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("templat jawaban")
+        verbose_name_plural = _("templat jawaban")
+        constraints = [
+            models.UniqueConstraint(fields=["opd", "title"], name="answertemplate_unique_title")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AdminNomination(models.Model):
+    """A Pejabat Penghubung proposes a person as Admin OPD; Admin Kabupaten decides.
+
+    Approving invites the person by e-mail (a one-time link to set a password).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu keputusan")
+        APPROVED = "approved", _("Disetujui")
+        REJECTED = "rejected", _("Ditolak")
+
+    opd = models.ForeignKey(OPD, on_delete=models.CASCADE, related_name="nominations")
+    name = models.CharField(_("nama"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("telepon (E.164)"), max_length=20, blank=True)
+    position = models.CharField(_("jabatan"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("diusulkan"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("akun yang dibuat"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("usulan Admin OPD")
+        verbose_name_plural = _("usulan Admin OPD")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opd", "email"],
+                condition=Q(status="pending"),
+                name="nomination_one_pending_per_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.opd})"

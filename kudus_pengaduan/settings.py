@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_ratelimit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "complaints",
     "disposition",
     "lapor_sync",
@@ -105,11 +109,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Turns a rate-limit refusal raised by a view into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Lock-out after repeated failed logins (django-axes); last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kudus_pengaduan.urls"
@@ -232,6 +240,8 @@ LOGIN_URL = "complaints:login"
 LOGIN_REDIRECT_URL = "complaints:my_reports"
 LOGOUT_REDIRECT_URL = "complaints:home"
 AUTHENTICATION_BACKENDS = [
+    # Refuses any login while its username and address are locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     # Staff (and the Django admin) log in by username. First, so that a login made without
     # naming a backend (force_login, a management command) is a plain one.
     "django.contrib.auth.backends.ModelBackend",
@@ -332,6 +342,18 @@ REST_FRAMEWORK = {
 # --- Product settings -----------------------------------------------------------------------
 # Prefix of the public tracking number, e.g. KDS-4F7K-9M2Q.
 TRACKING_PREFIX = env.str("TRACKING_PREFIX", default="KDS")
+
+# --- Staff login (back-office) ----------------------------------------------------------------
+# Failed logins before a lock-out, per username from one address; the lock lasts AXES_COOLOFF.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "disposition/auth/locked.html"
+AXES_USERNAME_FORM_FIELD = "username"
+# The issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "Kanal Pengaduan Kudus"
 
 # --- Citizen website ----------------------------------------------------------------------
 # Abuse limits (django-ratelimit rates: N/s, N/m, N/h, N/d). Submission is limited per IP and

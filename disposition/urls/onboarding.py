@@ -1,0 +1,3 @@
+"""Being built (issue 4)."""
+
+urlpatterns = []
