@@ -17,6 +17,8 @@ from complaints.models import Channel, Priority
 from disposition.calendar import invalidate_working_calendar
 from disposition.models import (
     OPD,
+    AdminNomination,
+    AnswerTemplate,
     Disposition,
     ExternalInstitution,
     Holiday,
@@ -160,6 +162,34 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
 
 # --- dispositions and responses (written by the workflow services) -------------------------
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    list_display = ("title", "opd", "is_active", "created_at")
+    list_select_related = ("opd",)
+    list_filter = ("is_active", "opd")
+    search_fields = ("title", "text")
+    readonly_fields = ("created_by", "created_at")
+
+
+@admin.register(AdminNomination)
+class AdminNominationAdmin(admin.ModelAdmin):
+    """Read-only: nominations are decided in the back-office, where approving invites."""
+
+    list_display = ("name", "opd", "email", "status", "created_at", "decided_at")
+    list_select_related = ("opd",)
+    list_filter = ("status", "opd")
+    search_fields = ("name", "email")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Disposition)

@@ -28,6 +28,8 @@ from complaints.models import (
 )
 from disposition.models import (
     OPD,
+    AdminNomination,
+    AnswerTemplate,
     Disposition,
     ExternalInstitution,
     Holiday,
@@ -125,10 +127,14 @@ def world():
     )
     rating = Rating.objects.create(complaint=complaint, score=4, comment="Cepat.", created_at=now)
     profile = CitizenProfile.objects.create(user=officer, phone="+6281234567899")
+    template = AnswerTemplate.objects.create(opd=opd, title="Jalan", text="Akan kami perbaiki.")
+    nomination = AdminNomination.objects.create(
+        opd=opd, name="Budi", email="budi@example.test", nominated_by=officer
+    )
     rows = [
         kecamatan, desa, classification, category, complaint, reporter, attachment, event,
         opd, institution, staff_role, disposition, response, holiday, policy, clock, rating,
-        profile,
+        profile, template, nomination,
     ]  # fmt: skip
     return {type(row): row for row in rows}
 
