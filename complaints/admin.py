@@ -20,6 +20,7 @@ for which fields a reload resets.
 """
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.html import format_html
@@ -47,11 +48,19 @@ admin.site.index_title = _("Administrasi sistem")
 
 
 def _superuser_only(request) -> bool:
+    # A superuser sees every identity: the second factor is required here as in /kelola/.
     user = request.user
-    return user.is_active and user.is_staff and user.is_superuser
+    verified = getattr(user, "is_verified", lambda: False)()
+    return user.is_active and user.is_staff and user.is_superuser and verified
+
+
+def _staff_login(request, extra_context=None):
+    # One login for all staff, with its lock-out and second factor; it returns to the admin.
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), "kelola:login")
 
 
 admin.site.has_permission = _superuser_only
+admin.site.login = _staff_login
 
 
 class ReadOnlyMixin:

@@ -223,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "disposition.tasks.seed_holidays",
         "schedule": crontab(minute=15, hour=1, day_of_month=1),
     },
+    # What is due and overdue, to each OPD's admins and to Admin Kabupaten, before office
+    # hours; the task itself skips holidays and cuti bersama.
+    "send-daily-digest": {
+        "task": "disposition.tasks.send_daily_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -351,9 +357,29 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "disposition/auth/locked.html"
+# Renders AXES_LOCKOUT_TEMPLATE in the staff or the citizen layout, by where the login was.
+AXES_LOCKOUT_CALLABLE = "disposition.views.auth.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
+# The client address: the same request header as the citizen site's rate limits.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR"),)
+# Never copied into the attempt log's request data (passwords always are masked).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "code",
+    "codes-code",
+    "csrfmiddlewaretoken",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 # The issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "Kanal Pengaduan Kudus"
+# The Django admin never shows TOTP secrets or backup codes (django-otp stores both as is).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Staff sessions: each staff login makes its session end when the browser closes (shared
+# office computers); the server also drops it SESSION_COOKIE_AGE (8 h, a working day) after it
+# was last written, which for a staff session is the login. Citizens keep the 8-hour cookie.
 
 # --- Citizen website ----------------------------------------------------------------------
 # Abuse limits (django-ratelimit rates: N/s, N/m, N/h, N/d). Submission is limited per IP and

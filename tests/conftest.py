@@ -117,3 +117,32 @@ def world(admin_kabupaten, admin_opd, other_opd_admin, pejabat_penghubung, opd, 
         other_opd=other_opd,
         now=NOW,
     )
+
+
+@pytest.fixture
+def staff_client(db):
+    """staff_client(user) → a test Client logged in as ``user``, with a verified second factor
+    (a confirmed TOTP device, marked in the session the way ``django_otp.login`` does) when the
+    user's role requires one. ``staff_client(user, verified=True)`` verifies any user."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from disposition.views.access import needs_second_factor
+
+    def make(user, *, verified: bool | None = None):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        actor = actor_for_user(user)
+        if verified is None:
+            verified = actor is not None and needs_second_factor(user, actor)
+        if verified:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Uji", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return client
+
+    return make

@@ -1,0 +1,1 @@
+"""Forms of the back-office (/kelola/), one module per part."""
