@@ -63,6 +63,7 @@ class Action:
     # A new access code was sent to the reporter's contact (the event holds neither).
     ACCESS_CODE_RESENT = "access_code_resent"
     CLOCK = "clock"
+    LINK_LAPOR = "link_lapor"  # Admin Kabupaten linked a report to its LAPOR! tracking id
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,9 @@ __all__ = [
     "complaint_escalate",
     "complaint_apply_lapor_status",
     "reporter_anonymise",
+    "LAPOR_ID_MAX_LENGTH",
+    "lapor_id_normalise",
+    "complaint_link_lapor",
 ]
 
 # How long a just-issued access code waits in the cache for the notification that carries it
@@ -416,7 +419,10 @@ def complaint_transition(
         disposition=disposition,
         reason=reason,
         data=data,
-        notify=action in NOTIFY_REPORTER_ACTIONS and new_status != old_status,
+        # A disposition is also news for the OPD it goes to, even when the report's status
+        # stays (an OPD added to a report being handled).
+        notify=(action in NOTIFY_REPORTER_ACTIONS and new_status != old_status)
+        or action == Action.DISPOSITION,
     )
 
 
@@ -1153,5 +1159,92 @@ def reporter_anonymise(
             actor=actor,
             now=now,
             reason=reason.strip(),
+        )
+    return complaint
+
+
+# --- Linking to LAPOR! ----------------------------------------------------------------------
+
+LAPOR_ID_MAX_LENGTH = Complaint._meta.get_field("lapor_id").max_length
+
+
+def lapor_id_normalise(raw: str) -> str:
+    """A LAPOR! tracking id as stored: its digits ("#1916449" and " 1916449 " → "1916449"),
+    or a ValidationError on ``lapor_id``."""
+    value = (raw or "").strip().removeprefix("#").strip()
+    if not value:
+        raise ValidationError({"lapor_id": [gettext("Masukkan nomor pelacakan LAPOR!.")]})
+    if not value.isascii() or not value.isdigit() or len(value) > LAPOR_ID_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "lapor_id": [
+                    gettext(
+                        "Nomor pelacakan LAPOR! terdiri atas angka saja (contoh: 1916449), "
+                        "paling banyak %(max)d angka."
+                    )
+                    % {"max": LAPOR_ID_MAX_LENGTH}
+                ]
+            }
+        )
+    return value
+
+
+def complaint_link_lapor(
+    *, complaint: Complaint, actor: Actor, lapor_id: str, now: datetime | None = None
+) -> Complaint:
+    """Admin Kabupaten links a report to the LAPOR! tracking id it already has there.
+
+    For a report that reached both channels (the reporter filed on lapor.go.id too, or staff
+    re-typed it there before the integration): from then on the sync treats the two as one.
+    A LAPOR! id belongs to one report only (the unique column backs the check against two
+    admins linking the same id at once), and a link, once made, is not moved by this service:
+    the sync may already have exchanged updates under it.
+    """
+    now = aware_now(now)
+    if actor.role != Role.ADMIN_KABUPATEN:
+        raise TransitionError(
+            gettext("Hanya Admin Kabupaten yang dapat menghubungkan laporan dengan LAPOR!."),
+            code="forbidden_role",
+        )
+    lapor_id = lapor_id_normalise(lapor_id)
+
+    def taken(number: str) -> ValidationError:
+        return ValidationError(
+            {
+                "lapor_id": [
+                    gettext("Nomor LAPOR! %(id)s sudah terhubung dengan laporan %(number)s.")
+                    % {"id": lapor_id, "number": number}
+                ]
+            }
+        )
+
+    with transaction.atomic():
+        complaint = complaint_lock(complaint)
+        if complaint.lapor_id:
+            raise TransitionError(
+                gettext("Laporan ini sudah terhubung dengan LAPOR! nomor %(id)s.")
+                % {"id": complaint.lapor_id},
+                code="already_linked",
+            )
+        other = (
+            Complaint.objects.filter(lapor_id=lapor_id)
+            .values_list("tracking_number", flat=True)
+            .first()
+        )
+        if other:
+            raise taken(other)
+        complaint.lapor_id = lapor_id
+        try:
+            with transaction.atomic():
+                complaint.save(update_fields=["lapor_id", "updated_at"])
+        except IntegrityError:
+            # Another admin linked the same id to another report since the check above.
+            raise taken(gettext("lain")) from None
+        event_write(
+            complaint=complaint,
+            action=Action.LINK_LAPOR,
+            actor=actor,
+            now=now,
+            data={"lapor_id": lapor_id},
         )
     return complaint
