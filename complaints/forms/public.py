@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints.forms import category_filter_choices
 from complaints.selectors.public import PUBLIC_STATUS_ORDER, FilterOptions, public_search_terms
 
 SEARCH_MAX_LENGTH = 100
@@ -57,29 +58,14 @@ class PublicReportFilterForm(forms.Form):
     def __init__(self, *args, options: FilterOptions, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = options
-        self.fields["kategori"].choices = [("", _("Semua kategori")), *self._category_choices()]
+        self.fields["kategori"].choices = [
+            ("", _("Semua kategori")),
+            *category_filter_choices(self.options.categories),
+        ]
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *options.kecamatan]
         for name in ("kategori", "kecamatan", "status"):
             self.fields[name].error_messages["invalid_choice"] = self.error_messages_choice
         self.search_words_dropped = False
-
-    def _category_choices(self):
-        """Grouped by top-level category; choosing the top level includes its children."""
-        by_parent: dict[int | None, list] = {}
-        for c in self.options.categories:
-            by_parent.setdefault(c.parent_id, []).append(c)
-
-        def below(parent_id, depth):
-            for c in by_parent.get(parent_id, ()):
-                yield (c.slug, f"{'— ' * depth}{c.name}")
-                yield from below(c.id, depth + 1)
-
-        groups = []
-        for top in by_parent.get(None, ()):
-            choices = [(top.slug, _("Semua: %(name)s") % {"name": top.name})]
-            choices.extend(below(top.id, 0))
-            groups.append((top.name, choices))
-        return groups
 
     def clean_q(self):
         query = self.cleaned_data["q"].strip()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from complaints.forms import category_filter_choices
 from complaints.forms.report import ReportForm
 from complaints.models import Channel, Priority, Status
 from complaints.services import TEXT_MIN_LENGTH
@@ -103,7 +104,10 @@ class InboxFilterForm(forms.Form):
             ("", _("Semua")),
             *((str(pk), name) for pk, name in options.classifications),
         ]
-        self.fields["kategori"].choices = [("", _("Semua")), *self._category_choices()]
+        self.fields["kategori"].choices = [
+            ("", _("Semua")),
+            *category_filter_choices(self.options.places.categories),
+        ]
         self.fields["kecamatan"].choices = [
             ("", _("Semua")),
             *options.places.kecamatan,
@@ -115,24 +119,6 @@ class InboxFilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = _INVALID_CHOICE
-
-    def _category_choices(self):
-        """Grouped by top-level category; choosing the top level includes its children."""
-        by_parent: dict[int | None, list] = {}
-        for c in self.options.places.categories:
-            by_parent.setdefault(c.parent_id, []).append(c)
-
-        def below(parent_id, depth):
-            for c in by_parent.get(parent_id, ()):
-                yield (c.slug, f"{'— ' * depth}{c.name}")
-                yield from below(c.id, depth + 1)
-
-        groups = []
-        for top in by_parent.get(None, ()):
-            choices = [(top.slug, _("Semua: %(name)s") % {"name": top.name})]
-            choices.extend(below(top.id, 0))
-            groups.append((top.name, choices))
-        return groups
 
     def clean_q(self):
         return self.cleaned_data["q"].strip()
